@@ -1,0 +1,8 @@
+MODULES += data
+data_SRCS := $(wildcard data/*.c)
+data_PKGS := sqlite3 uuid
+data_LDLIBS := -lm
+
+UNIT_TESTS += test_db
+test_db_SRCS := tests/unit/test_db.c
+test_db_MODULES := data
