@@ -1,0 +1,42 @@
+/* search.h - fuzzy multi-field customer search over the local store.
+ *
+ * A query is a list of terms (see app/query.h for the text syntax that produces it). A term
+ * with field CF_COUNT ("any") matches if any of the seven fields contains it; a qualified
+ * term matches only its field; all terms must match (AND). Chinese and other text match by
+ * substring (1- and 2-character terms included); numbers by substring and prefix. Hits are
+ * ranked: exact account/meter match first, then prefix, then substring; ties by account.
+ * Results are paged with offset/limit. Never reads outside data/; never scans all rows for a
+ * selective query. */
+#ifndef GRIDWALK_SEARCH_H
+#define GRIDWALK_SEARCH_H
+
+#include "data/customers.h"
+
+#define SEARCH_MAX_TERMS 8
+#define SEARCH_TERM_MAX 128
+
+struct search_term {
+    enum customer_field field; /* CF_COUNT: any field */
+    char text[SEARCH_TERM_MAX];
+};
+
+struct search_query {
+    int n;
+    struct search_term terms[SEARCH_MAX_TERMS];
+};
+
+enum search_tier { SEARCH_EXACT = 0, SEARCH_PREFIX = 1, SEARCH_SUBSTRING = 2 };
+
+struct search_hit {
+    struct customer customer;
+    enum search_tier tier;
+    unsigned matched_fields; /* bit (1u << CF_x) for each field a term matched in */
+};
+
+/* Runs q and fills up to `limit` hits starting at rank `offset` into a caller-owned array
+ * `hits` (room for limit entries); *n gets the count. An empty query gives no hits.
+ * GW_EINVAL for a limit outside 1..1000. */
+int search_run(struct db *db, const struct search_query *q, int offset, int limit,
+               struct search_hit *hits, int *n, struct err *e);
+
+#endif
