@@ -8,7 +8,11 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("version", cmd_version, "", "print the version")
+    X("version", cmd_version, "", "print the version")                                         \
+    X("folder", cmd_folder, "new|rename|remove ...", "topic folders of a customer's tree")     \
+    X("entry", cmd_entry, "new|edit|remove ...", "entries in a topic folder")                  \
+    X("photo", cmd_photo, "remove ID --reason TEXT", "tombstone a photo")                      \
+    X("tree", cmd_tree, "ACCOUNT [--json]", "show a customer's directory tree")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)

@@ -156,6 +156,9 @@ static const char *const migrations[] = {
     "  sha256 TEXT NOT NULL CHECK(length(sha256) = 64),\n"
     "  PRIMARY KEY(seq, sha256)\n"
     ") WITHOUT ROWID;\n",
+
+    /* 2: the sync state of a tree item is its newest outbox row; find it without a scan. */
+    "CREATE INDEX outbox_entity ON outbox(entity_uuid, seq);\n",
 };
 
 int schema_count(void)

@@ -1,0 +1,3 @@
+MODULES += ui
+ui_SRCS := $(wildcard ui/*.c)
+ui_PKGS := ncursesw
