@@ -33,17 +33,7 @@ static void dialog_draw(struct screen *s, struct ui *ui, int y0, int h, int w)
     /* Clear the box and frame it. */
     for (int r = 0; r < bh && y + r < y0 + h; r++)
         ui_put(y + r, x, bw, "", A_NORMAL);
-    attr_t fr = A_BOLD;
-    mvaddch(y, x, ACS_ULCORNER | fr);
-    mvhline(y, x + 1, ACS_HLINE | fr, bw - 2);
-    mvaddch(y, x + bw - 1, ACS_URCORNER | fr);
-    for (int r = 1; r < bh - 1; r++) {
-        mvaddch(y + r, x, ACS_VLINE | fr);
-        mvaddch(y + r, x + bw - 1, ACS_VLINE | fr);
-    }
-    mvaddch(y + bh - 1, x, ACS_LLCORNER | fr);
-    mvhline(y + bh - 1, x + 1, ACS_HLINE | fr, bw - 2);
-    mvaddch(y + bh - 1, x + bw - 1, ACS_LRCORNER | fr);
+    ui_box(y, x, bh, bw, A_BOLD);
     ui_put(y + 1, x + 2, bw - 4, d->title, A_BOLD);
     int r = y + 3;
     for (int i = 0; i < d->nfields; i++) {

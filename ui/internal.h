@@ -118,6 +118,9 @@ void ui_cursor_reset(void);
 /* Removes screen s from wherever it is on the stack and frees it. */
 void ui_remove(struct ui *ui, struct screen *s);
 
+/* A frame of h rows and w columns at (y, x); the inside is left as it is. */
+void ui_box(int y, int x, int h, int w, attr_t attr);
+
 /* A button: a 3-row box with a centred label, registered as a tap target. Returns its
  * width. focused draws it reversed. */
 int ui_button(struct ui *ui, int y, int x, const char *label, bool focused, enum ui_action a,

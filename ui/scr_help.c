@@ -24,8 +24,7 @@ static void help_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     int y = y0, key_w = 22, label_w = 12;
     (void)ui;
     ui_put(y++, 0, w,
-           _("F1 help, F2 search, F9 back, F10 quit on every screen; F3-F8 as the bar shows. "
-             "Tap rows, buttons and the bar."),
+           _("Tap rows, buttons and the bar. F3-F8 change with the screen."),
            A_BOLD);
     attr_t hd = A_BOLD | A_UNDERLINE;
     ui_put(y, 0, key_w, _("Keys"), hd);

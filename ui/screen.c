@@ -627,7 +627,7 @@ void ui_dump_attrs(FILE *out)
             wchar_t wc[CCHARW_MAX + 1];
             if (mvin_wch(y, x, &cc) == OK)
                 getcchar(&cc, wc, &a, &pair, NULL);
-            row[x] = (a & A_REVERSE) ? 'R' : (a & A_BOLD) ? 'B' : (a & A_UNDERLINE) ? 'U' : '.';
+            row[x] = (a & A_UNDERLINE) ? 'U' : (a & A_REVERSE) ? 'R' : (a & A_BOLD) ? 'B' : '.';
         }
         int len = n;
         while (len > 0 && row[len - 1] == '.')

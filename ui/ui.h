@@ -40,8 +40,8 @@ void ui_draw(struct ui *ui);
 
 /* Writes the screen as text, one line per row, trailing blanks removed. */
 void ui_dump_screen(FILE *out);
-/* Writes, per row, a mask of attributes: '.' plain, 'R' reverse, 'B' bold, 'U' underline
- * (highest first), one character per column. */
+/* Writes, per row, a mask of attributes, one character per column: 'U' underline (search
+ * highlights, text boxes, headers), else 'R' reverse, else 'B' bold, else '.'. */
 void ui_dump_attrs(FILE *out);
 /* Writes the model: the screen stack and the top screen's state, one "key=value" a line. */
 void ui_dump_model(struct ui *ui, FILE *out);

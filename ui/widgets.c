@@ -150,6 +150,26 @@ void ui_local_time(const char *iso, char *buf, size_t n)
         buf[0] = '\0';
 }
 
+void ui_box(int y, int x, int h, int w, attr_t attr)
+{
+    /* Unicode box drawing rather than the terminal's alternate character set: it survives
+     * tmux, screen dumps and terminals with a broken acsc. */
+    if (h < 2 || w < 2)
+        return;
+    put_wc(y, x, L'┌', attr);
+    put_wc(y, x + w - 1, L'┐', attr);
+    put_wc(y + h - 1, x, L'└', attr);
+    put_wc(y + h - 1, x + w - 1, L'┘', attr);
+    for (int i = 1; i < w - 1; i++) {
+        put_wc(y, x + i, L'─', attr);
+        put_wc(y + h - 1, x + i, L'─', attr);
+    }
+    for (int r = 1; r < h - 1; r++) {
+        put_wc(y + r, x, L'│', attr);
+        put_wc(y + r, x + w - 1, L'│', attr);
+    }
+}
+
 int ui_button_width(const char *label)
 {
     return ui_text_width(label) + 4;
@@ -164,19 +184,12 @@ int ui_button(struct ui *ui, int y, int x, const char *label, bool focused, enum
         w = COLS - x;
     if (w < 3)
         return 0;
-    /* A box of line-drawing characters: big enough for a gloved finger. */
-    mvaddch(y, x, ACS_ULCORNER | at);
-    mvhline(y, x + 1, ACS_HLINE | at, w - 2);
-    mvaddch(y, x + w - 1, ACS_URCORNER | at);
-    mvaddch(y + 1, x, ACS_VLINE | at);
+    /* A box big enough for a gloved finger. */
+    ui_box(y, x, 3, w, at);
     ui_put(y + 1, x + 1, w - 2, "", at);
     int lw = ui_text_width(label);
     int lx = x + 1 + (w - 2 - lw) / 2;
     ui_put(y + 1, lx < x + 1 ? x + 1 : lx, lw < w - 2 ? lw : w - 2, label, at);
-    mvaddch(y + 1, x + w - 1, ACS_VLINE | at);
-    mvaddch(y + 2, x, ACS_LLCORNER | at);
-    mvhline(y + 2, x + 1, ACS_HLINE | at, w - 2);
-    mvaddch(y + 2, x + w - 1, ACS_LRCORNER | at);
     ui_hit_add(ui, y, x, 3, w, a, arg);
     return w;
 }
