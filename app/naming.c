@@ -7,6 +7,7 @@
 
 #include "app/naming.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -106,6 +107,7 @@ size_t naming_safe(const char *name, char *out, size_t n)
     if (n == 0)
         return 0;
     const char *p = name ? name : "";
+    bool lead = true; /* still in the run of leading dots */
     while (*p == ' ')
         p++;
     while (*p) {
@@ -113,7 +115,12 @@ size_t naming_safe(const char *name, char *out, size_t n)
         int l = naming_utf8_decode(p, &cp);
         const char *src = p;
         int take = l;
-        if (l == 0 || is_control(cp) || (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp))) {
+        /* A leading dot would hide the file (and "..." is close enough to ".." to alarm). */
+        bool leading_dot = l > 0 && cp == '.' && lead;
+        if (l > 0 && cp != '.')
+            lead = false;
+        if (l == 0 || leading_dot || is_control(cp) ||
+            (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp))) {
             src = "_";
             take = 1;
             l = l ? l : 1;
