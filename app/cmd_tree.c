@@ -7,7 +7,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/i18n.h"
-#include "app/naming.h"
+#include "app/tree_ops.h"
 #include "data/customers.h"
 #include "data/tree.h"
 
@@ -84,14 +84,6 @@ static int parse_id(const char *s, int64_t *out)
     return 0;
 }
 
-static int check_name(const char *what, const char *name)
-{
-    struct err e = {0};
-    if (naming_check(name, &e))
-        return cli_fail(what, &e);
-    return 0;
-}
-
 #define FOLDER_SYN                                                                          \
     "new --customer ACCOUNT --category N NAME | rename ID NAME | remove ID --reason TEXT " \
     "[--db PATH]"
@@ -114,12 +106,10 @@ int cmd_folder(int argc, char **argv)
             return cli_usage("folder", FOLDER_SYN, "new needs --customer, --category and a NAME");
         if (parse_id(o.category, &cat) || cat > 3)
             return cli_usage("folder", FOLDER_SYN, "--category is 1, 2 or 3");
-        if ((rc = check_name("folder name", o.args[0])))
-            return rc;
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
         if (customers_get_by_account(db, o.customer, &cu, &e) ||
-            tree_folder_create(db, cu.id, (int)cat, o.args[0], &id, &e)) {
+            tree_ops_folder_create(db, cu.id, (int)cat, o.args[0], &id, &e)) {
             rc = cli_fail("folder new", &e);
             goto out;
         }
@@ -128,11 +118,9 @@ int cmd_folder(int argc, char **argv)
         int64_t id;
         if (o.nargs != 2 || parse_id(o.args[0], &id))
             return cli_usage("folder", FOLDER_SYN, "rename needs an ID and a NAME");
-        if ((rc = check_name("folder name", o.args[1])))
-            return rc;
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
-        if (tree_folder_rename(db, id, o.args[1], &e))
+        if (tree_ops_folder_rename(db, id, o.args[1], &e))
             rc = cli_fail("folder rename", &e);
     } else if (strcmp(verb, "remove") == 0) {
         int64_t id;
@@ -140,7 +128,7 @@ int cmd_folder(int argc, char **argv)
             return cli_usage("folder", FOLDER_SYN, "remove needs an ID and --reason");
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
-        if (tree_folder_remove(db, id, o.reason, &e))
+        if (tree_ops_remove(db, TREE_FOLDER, id, o.reason, &e))
             rc = cli_fail("folder remove", &e);
     } else {
         return cli_usage("folder", FOLDER_SYN, "unknown action '%s'", verb);
@@ -165,18 +153,14 @@ int cmd_entry(int argc, char **argv)
     const char *verb = argv[1];
     if ((rc = parse(argc - 1, argv + 1, "entry", ENTRY_SYN, &o)))
         return rc;
-    if (o.name && (rc = check_name("entry name", o.name)))
-        return rc;
     if (strcmp(verb, "new") == 0) {
         int64_t folder, id = 0;
-        char autoname[NAMING_AUTO_LEN];
         if (!o.folder || parse_id(o.folder, &folder) || o.nargs != 0)
             return cli_usage("entry", ENTRY_SYN, "new needs --folder ID");
-        naming_auto_entry(time(NULL), autoname);
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
-        if (tree_entry_create(db, folder, o.name ? o.name : autoname, o.appearance,
-                              o.nameplate, NAN, NAN, NAN, &id, &e)) {
+        if (tree_ops_entry_create(db, folder, o.name, time(NULL), o.appearance, o.nameplate,
+                                  NAN, NAN, NAN, &id, NULL, &e)) {
             rc = cli_fail("entry new", &e);
             goto out;
         }
@@ -190,7 +174,7 @@ int cmd_entry(int argc, char **argv)
                              "edit needs --name, --appearance or --nameplate");
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
-        if (tree_entry_edit(db, id, o.name, o.appearance, o.nameplate, &e))
+        if (tree_ops_entry_edit(db, id, o.name, o.appearance, o.nameplate, &e))
             rc = cli_fail("entry edit", &e);
     } else if (strcmp(verb, "remove") == 0) {
         int64_t id;
@@ -198,7 +182,7 @@ int cmd_entry(int argc, char **argv)
             return cli_usage("entry", ENTRY_SYN, "remove needs an ID and --reason");
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
-        if (tree_entry_remove(db, id, o.reason, &e))
+        if (tree_ops_remove(db, TREE_ENTRY, id, o.reason, &e))
             rc = cli_fail("entry remove", &e);
     } else {
         return cli_usage("entry", ENTRY_SYN, "unknown action '%s'", verb);
@@ -225,7 +209,7 @@ int cmd_photo(int argc, char **argv)
         return cli_usage("photo", PHOTO_SYN, "remove needs an ID and --reason");
     if ((rc = cli_open_db(o.db, &db)))
         return rc;
-    if (tree_photo_remove(db, id, o.reason, &e))
+    if (tree_ops_remove(db, TREE_PHOTO, id, o.reason, &e))
         rc = cli_fail("photo remove", &e);
     db_close(db);
     return rc;

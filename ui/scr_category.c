@@ -3,7 +3,7 @@
  * removed (with a reason) here. */
 #include "gridwalk/config.h"
 
-#include "app/naming.h"
+#include "app/tree_ops.h"
 #include "ui/internal.h"
 
 #include <stdlib.h>
@@ -79,25 +79,14 @@ static void category_draw(struct screen *scr, struct ui *ui, int y0, int h, int 
     }
 }
 
-static int check_folder_name(struct ui_dialog *d, const char *name)
-{
-    struct err e = {0};
-    if (naming_check(name, &e)) {
-        snprintf(d->error, sizeof d->error, "%s", e.msg);
-        return 1;
-    }
-    return 0;
-}
-
 static int new_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx)
 {
     struct category_scr *s = ctx;
     struct err e = {0};
     int64_t id;
     (void)button;
-    if (check_folder_name(d, d->fields[0].buf))
-        return 1;
-    if (tree_folder_create(ui->db, s->customer_id, s->category, d->fields[0].buf, &id, &e)) {
+    if (tree_ops_folder_create(ui->db, s->customer_id, s->category, d->fields[0].buf, &id,
+                               &e)) {
         snprintf(d->error, sizeof d->error, "%s", e.msg);
         return 1;
     }
@@ -116,9 +105,7 @@ static int rename_pressed(struct ui *ui, struct ui_dialog *d, int button, void *
     (void)button;
     if (s->list.sel >= (int)s->n)
         return 0;
-    if (check_folder_name(d, d->fields[0].buf))
-        return 1;
-    if (tree_folder_rename(ui->db, s->folders[s->list.sel].id, d->fields[0].buf, &e)) {
+    if (tree_ops_folder_rename(ui->db, s->folders[s->list.sel].id, d->fields[0].buf, &e)) {
         snprintf(d->error, sizeof d->error, "%s", e.msg);
         return 1;
     }
@@ -128,7 +115,7 @@ static int rename_pressed(struct ui *ui, struct ui_dialog *d, int button, void *
 
 static int remove_folder(struct ui *ui, int64_t id, const char *reason, struct err *e)
 {
-    return tree_folder_remove(ui->db, id, reason, e);
+    return tree_ops_remove(ui->db, TREE_FOLDER, id, reason, e);
 }
 
 static int category_action(struct screen *scr, struct ui *ui, enum ui_action a, int arg)

@@ -4,7 +4,7 @@
  * remove (with a reason). Capture buttons call through ui_hooks. */
 #include "gridwalk/config.h"
 
-#include "app/naming.h"
+#include "app/tree_ops.h"
 #include "ui/internal.h"
 
 #include <math.h>
@@ -106,12 +106,8 @@ static int edit_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ct
     struct entry_scr *s = ctx;
     struct err e = {0};
     (void)button;
-    if (naming_check(d->fields[0].buf, &e)) {
-        snprintf(d->error, sizeof d->error, "%s", e.msg);
-        return 1;
-    }
-    if (tree_entry_edit(ui->db, s->entry_id, d->fields[0].buf, d->fields[1].buf,
-                        d->fields[2].buf, &e)) {
+    if (tree_ops_entry_edit(ui->db, s->entry_id, d->fields[0].buf, d->fields[1].buf,
+                            d->fields[2].buf, &e)) {
         snprintf(d->error, sizeof d->error, "%s", e.msg);
         return 1;
     }
@@ -121,7 +117,7 @@ static int edit_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ct
 
 static int remove_entry(struct ui *ui, int64_t id, const char *reason, struct err *e)
 {
-    int rc = tree_entry_remove(ui->db, id, reason, e);
+    int rc = tree_ops_remove(ui->db, TREE_ENTRY, id, reason, e);
     /* The entry is gone from the tree: leave its page, which lies under the dialog. */
     if (rc == GW_OK && ui->depth >= 2 && strcmp(ui->stack[ui->depth - 2]->ops->name, "entry") == 0)
         ui_remove(ui, ui->stack[ui->depth - 2]);

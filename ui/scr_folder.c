@@ -5,7 +5,7 @@
  * next thing an inspector does is photograph. */
 #include "gridwalk/config.h"
 
-#include "app/naming.h"
+#include "app/tree_ops.h"
 #include "ui/internal.h"
 
 #include <math.h>
@@ -89,18 +89,14 @@ static int add_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx
     struct ui_gps_fix fix;
     int64_t id;
     (void)button;
-    const char *name = d->fields[0].buf;
-    if (!name[strspn(name, " ")])
-        name = s->autoname;
-    if (naming_check(name, &e)) {
-        snprintf(d->error, sizeof d->error, "%s", e.msg);
-        return 1;
-    }
+    char name[256];
     ui_gps(&fix);
     if (fix.state != UI_GPS_FIX)
         fix.lat = fix.lon = fix.accuracy_m = NAN;
-    if (tree_entry_create(ui->db, s->folder_id, name, d->fields[1].buf, d->fields[2].buf,
-                          fix.lat, fix.lon, fix.accuracy_m, &id, &e)) {
+    /* An emptied name box means the automatic name, for the time OK was pressed. */
+    if (tree_ops_entry_create(ui->db, s->folder_id, d->fields[0].buf, ui->clock(),
+                              d->fields[1].buf, d->fields[2].buf, fix.lat, fix.lon,
+                              fix.accuracy_m, &id, name, &e)) {
         snprintf(d->error, sizeof d->error, "%s", e.msg);
         return 1;
     }
@@ -117,7 +113,7 @@ static int add_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx
 
 static int remove_entry(struct ui *ui, int64_t id, const char *reason, struct err *e)
 {
-    return tree_entry_remove(ui->db, id, reason, e);
+    return tree_ops_remove(ui->db, TREE_ENTRY, id, reason, e);
 }
 
 static int folder_action(struct screen *scr, struct ui *ui, enum ui_action a, int arg)

@@ -3,6 +3,7 @@
  * here they are listed and removed with a reason (a tombstone; the file stays). */
 #include "gridwalk/config.h"
 
+#include "app/tree_ops.h"
 #include "ui/internal.h"
 
 #include <stdlib.h>
@@ -107,7 +108,7 @@ static void photos_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
 
 static int remove_photo(struct ui *ui, int64_t id, const char *reason, struct err *e)
 {
-    return tree_photo_remove(ui->db, id, reason, e);
+    return tree_ops_remove(ui->db, TREE_PHOTO, id, reason, e);
 }
 
 static int photos_action(struct screen *scr, struct ui *ui, enum ui_action a, int arg)

@@ -2,7 +2,7 @@
 # Killing the app never half-writes an entry: SIGKILL right after the keystroke that creates
 # an entry leaves either the entry with exactly one outbox row or neither, and the store
 # opens clean. SIGTERM and a crash (SIGSEGV) give the terminal back in cooked mode.
-. "$GRIDWALK_TOP/tests/lib/tap.sh"
+. "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$GRIDWALK_TOP/tests/e2e/tui-lib.sh.inc"
 
 seed_store

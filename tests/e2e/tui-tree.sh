@@ -2,7 +2,7 @@
 # The inspector's whole path in the real app, driven through tmux: search, open the
 # customer, create a topic folder, an entry with the automatic name and one with typed
 # remarks, edit, remove with a reason, go back; a resize in the middle; touch taps.
-. "$GRIDWALK_TOP/tests/lib/tap.sh"
+. "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$GRIDWALK_TOP/tests/e2e/tui-lib.sh.inc"
 
 seed_store
