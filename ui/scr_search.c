@@ -210,8 +210,6 @@ static int search_key(struct screen *scr, struct ui *ui, int key)
     if (key == UI_KEY(KEY_BACKSPACE) || key == 127 || key == 8 || key == UI_KEY(KEY_LEFT) ||
         key == 27)
         return UI_HANDLED; /* the search is the root: nothing to go back to */
-    if (key == 'q' || key == '?' || key == '/')
-        return UI_HANDLED;
     return UI_UNHANDLED;
 }
 

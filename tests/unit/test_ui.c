@@ -5,6 +5,10 @@
 
 #include "tests/unit/ui_fixture.h"
 #include "ui/hooks.h"
+#include "ui/loop_internal.h"
+
+#include <poll.h>
+#include <unistd.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -325,12 +329,130 @@ static void test_hook_gets_target(void **state)
     assert_string_equal(seen, "3301000002/1/nameplate");
 }
 
+static void seed_photos(struct ui_fixture *f)
+{
+    char sql[2048];
+    int64_t eid = fx_count(f, "SELECT max(id) FROM entries");
+    /* Photo rows as the media part writes them; one of them already synced. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO photos(uuid,entry_id,folder,sha256,bytes,width,height,source,"
+             "taken_at,created_at) VALUES"
+             "('p-1',%lld,'appearance',printf('%%064d',1),1843200,1600,1200,'camera',"
+             "'2026-11-22T14:05:00.000Z','2026-11-22T14:05:00.000Z'),"
+             "('p-2',%lld,'appearance',printf('%%064d',2),307200,NULL,NULL,'file',"
+             "'2026-11-22T14:06:00.000Z','2026-11-22T14:06:00.000Z'),"
+             "('p-3',%lld,'nameplate',printf('%%064d',3),512000,1200,1600,'scan',"
+             "'2026-11-22T14:07:00.000Z','2026-11-22T14:07:00.000Z');"
+             "INSERT INTO outbox(uuid,kind,entity_uuid,payload,created_at,state) VALUES"
+             "('o-p1','photo','p-1','{}','2026-11-22T14:05:00.000Z','sent');"
+             "INSERT INTO settings VALUES('sync.last_success','2026-11-22T14:10:00.000Z');",
+             (long long)eid, (long long)eid, (long long)eid);
+    sqlite3_exec_for_tests(f, sql);
+}
+
+static void test_photo_folders(void **state)
+{
+    struct ui_fixture *f = F(state);
+    open_folder(f);
+    fx_keys(f, "F3 Enter");
+    seed_photos(f);
+    fx_keys(f, "Backspace Enter");
+    assert_model_has(f, "entry.appearance_photos=2\n");
+    assert_model_has(f, "entry.nameplate_photos=1\n");
+    fx_keys(f, "a");
+    assert_model_has(f, "photos.count=2\n");
+    fx_golden(f, "photos-appearance", 0);
+    fx_keys(f, "Down F8 type:拍错了_重拍 Enter");
+    assert_model_has(f, "photos.count=1\n");
+    assert_string_equal(fx_text(f, "SELECT delete_reason FROM photos WHERE uuid='p-2'"),
+                        "拍错了 重拍");
+    assert_string_equal(fx_text(f, "SELECT json_extract(payload,'$.kind') || ' ' || "
+                                   "json_extract(payload,'$.uuid') FROM outbox WHERE "
+                                   "kind='tombstone'"),
+                        "photo p-2");
+    fx_keys(f, "Backspace b");
+    assert_model_has(f, "photos.folder=nameplate\n");
+    fx_golden(f, "photos-nameplate", 0);
+}
+
+static void fixed_fix(void *ctx, struct ui_gps_fix *out)
+{
+    (void)ctx;
+    out->state = UI_GPS_FIX;
+    out->lat = 30.274085;
+    out->lon = 120.155070;
+    out->accuracy_m = 4.6;
+    out->at = pinned_at() - 12;
+}
+
+static void test_gps_in_status_and_entry(void **state)
+{
+    struct ui_fixture *f = F(state);
+    ui_hooks.gps_fix = fixed_fix;
+    open_folder(f);
+    fx_keys(f, "F3 Enter");
+    fx_golden(f, "entry-with-fix", 0);
+    ui_hooks.gps_fix = NULL;
+    assert_string_equal(
+        fx_text(f, "SELECT json_extract(payload,'$.lat') || ',' || json_extract(payload,'$.lon') "
+                   "|| ',' || json_extract(payload,'$.accuracy_m') FROM outbox WHERE kind='entry'"),
+        "30.274085,120.15507,4.6");
+}
+
 static void test_chinese_catalog(void **state)
 {
     struct ui_fixture *f = F(state);
     /* The fixture ran with GW_TEST_LANG=zh_CN (see main). */
     fx_keys(f, "type:李四 Enter");
     fx_golden(f, "zh-customer", 0);
+}
+
+static int on_readable(int fd, short revents, void *ctx)
+{
+    char c;
+    int *seen = ctx;
+    if ((revents & POLLIN) && read(fd, &c, 1) == 1)
+        *seen = c;
+    return UI_REDRAW;
+}
+
+static int on_tick(void *ctx)
+{
+    (*(int *)ctx)++;
+    return UI_REDRAW;
+}
+
+/* The loop's registration API as the geo, probe and media parts use it. */
+static void test_loop_registration(void **state)
+{
+    int p[2], seen = 0, ticks = 0;
+    struct pollfd fds[UI_LOOP_MAX_FDS];
+    (void)state;
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(ui_loop_add_fd(p[0], POLLIN, on_readable, &seen), 0);
+    int timer = ui_loop_add_timer(1, on_tick, &ticks);
+    assert_true(timer >= 0);
+    int t = ui_loop_timeout();
+    assert_true(t >= 0 && t <= 1);
+    assert_int_equal(write(p[1], "x", 1), 1);
+    int n = ui_loop_fill(fds, UI_LOOP_MAX_FDS);
+    assert_int_equal(n, 1);
+    assert_int_equal(poll(fds, (nfds_t)n, 1000), 1);
+    poll(NULL, 0, 2); /* let the 1 ms timer fall due */
+    assert_int_equal(ui_loop_dispatch(fds, n) & UI_REDRAW, UI_REDRAW);
+    assert_int_equal(seen, 'x');
+    assert_true(ticks >= 1);
+    ui_loop_remove_fd(p[0]);
+    ui_loop_remove_timer(timer);
+    assert_int_equal(ui_loop_fill(fds, UI_LOOP_MAX_FDS), 0);
+    assert_int_equal(ui_loop_timeout(), -1);
+    /* The table is bounded and says so. */
+    for (int i = 0; i < UI_LOOP_MAX_FDS; i++)
+        assert_int_equal(ui_loop_add_fd(p[0], POLLIN, on_readable, &seen), 0);
+    assert_int_equal(ui_loop_add_fd(p[0], POLLIN, on_readable, &seen), -1);
+    ui_loop_reset();
+    close(p[0]);
+    close(p[1]);
 }
 
 static int zh_setup(void **state)
@@ -365,7 +487,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_help_screen, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_hooks_absent, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_hook_gets_target, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_photo_folders, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_gps_in_status_and_entry, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(test_chinese_catalog, zh_setup, fixture_teardown),
+        cmocka_unit_test(test_loop_registration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-static time_t pinned_clock(void)
+time_t pinned_at(void)
 {
     struct tm tm = {.tm_year = 126, .tm_mon = 10, .tm_mday = 22, .tm_hour = 14, .tm_min = 3};
     return timegm(&tm);
@@ -79,7 +79,7 @@ int fixture_setup(void **state)
     assert_non_null(f->scr);
     set_term(f->scr);
     f->ui = ui_new(f->db, &f->cfg);
-    ui_set_clock(f->ui, pinned_clock);
+    ui_set_clock(f->ui, pinned_at);
     ui_draw(f->ui);
     *state = f;
     return 0;
@@ -218,4 +218,11 @@ const char *fx_text(struct ui_fixture *f, const char *sql)
         db_col_copy(st, 0, buf, sizeof buf);
     sqlite3_finalize(st);
     return buf;
+}
+
+void sqlite3_exec_for_tests(struct ui_fixture *f, const char *sql)
+{
+    struct err e = {0};
+    if (db_exec(f->db, &e, sql) != GW_OK)
+        fail_msg("%s", e.msg);
 }

@@ -16,6 +16,7 @@
 #include <curses.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 struct ui_fixture {
     char dir[256];
@@ -41,6 +42,10 @@ void fx_golden(struct ui_fixture *f, const char *name, int attrs);
 char *fx_model(struct ui_fixture *f);
 /* One number from the store: the first column of sql's first row. */
 int64_t fx_count(struct ui_fixture *f, const char *sql);
+/* Runs SQL against the store (seeding what other parts write), failing the test on error. */
+void sqlite3_exec_for_tests(struct ui_fixture *f, const char *sql);
+/* The pinned clock's time. */
+time_t pinned_at(void);
 /* One text from the store (static buffer). */
 const char *fx_text(struct ui_fixture *f, const char *sql);
 
