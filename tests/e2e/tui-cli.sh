@@ -45,6 +45,16 @@ ok "nothing hard-deleted" test "$(count "SELECT count(*) FROM entries")" = 2
 ok "photo remove of an unknown photo fails" test $? -eq 1
 "$GW" tree 9999 --db "$db" >/dev/null 2>&1
 ok "tree of an unknown customer fails" test $? -eq 1
+mkdir -p "$XDG_CONFIG_HOME/gridwalk"
+printf '[photo]\nlong_edge=1600\nquality=high\n' >"$XDG_CONFIG_HOME/gridwalk/config.ini"
+out=$("$GW" --db "$db" 2>&1 </dev/null)
+ok "a bad config line stops the app with its file and line" \
+    test "$out" = "gridwalk: configuration: $XDG_CONFIG_HOME/gridwalk/config.ini:3: 'high' is not a whole number from 1 to 100"
+printf '[tree]\ncategories=巡检,计量,营业\n' >"$XDG_CONFIG_HOME/gridwalk/config.ini"
+ok "configured category names are used" bash -c "'$GW' tree 3301000002 --db '$db' | grep -q '^2 计量\$'"
+rm "$XDG_CONFIG_HOME/gridwalk/config.ini"
+out=$("$GW" --db "$db" 2>&1 </dev/null)
+ok "without a terminal the app says what to do" bash -c "grep -q 'needs a terminal' <<<'$out'"
 ok "--help lists the tree commands" bash -c "'$GW' --help | grep -q '^  entry '"
 ok "--version" bash -c "'$GW' --version | grep -q '^gridwalk '"
 tap_done
