@@ -5,6 +5,7 @@
  * A Chinese character takes 3 bytes, so the byte cap bites before the character cap. */
 #include "gridwalk/config.h"
 
+#include "app/i18n.h"
 #include "app/naming.h"
 
 #include <stdbool.h>
@@ -56,16 +57,16 @@ int naming_check(const char *name, struct err *e)
     size_t bytes = 0, chars = 0;
     int blank = 1;
     if (!name || !*name)
-        return err_set(e, GW_EINVAL, "the name is empty; type a name");
+        return err_set(e, GW_EINVAL, _("the name is empty; type a name"));
     for (const char *p = name; *p;) {
         unsigned cp;
         int len = naming_utf8_decode(p, &cp);
         if (len == 0)
-            return err_set(e, GW_EINVAL, "the name is not valid UTF-8 text");
+            return err_set(e, GW_EINVAL, _("the name is not valid UTF-8 text"));
         if (is_control(cp))
-            return err_set(e, GW_EINVAL, "the name contains a control character");
+            return err_set(e, GW_EINVAL, _("the name contains a control character"));
         if (cp == '/' || cp == '\\')
-            return err_set(e, GW_EINVAL, "the name must not contain '/' or '\\'");
+            return err_set(e, GW_EINVAL, _("the name must not contain '/' or '\\'"));
         if (cp != ' ' && cp != 0x3000)
             blank = 0;
         p += len;
@@ -73,13 +74,13 @@ int naming_check(const char *name, struct err *e)
         chars++;
     }
     if (blank)
-        return err_set(e, GW_EINVAL, "the name is blank; type a name");
+        return err_set(e, GW_EINVAL, _("the name is blank; type a name"));
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-        return err_set(e, GW_EINVAL, "\".\" and \"..\" are not names");
+        return err_set(e, GW_EINVAL, _("\".\" and \"..\" are not names"));
     if (name[0] == ' ' || name[bytes - 1] == ' ')
-        return err_set(e, GW_EINVAL, "the name must not start or end with a space");
+        return err_set(e, GW_EINVAL, _("the name must not start or end with a space"));
     if (chars > NAMING_MAX_CHARS || bytes > NAMING_MAX_BYTES)
-        return err_set(e, GW_ETOOBIG, "the name is too long (at most %d characters)",
+        return err_set(e, GW_ETOOBIG, _("the name is too long (at most %d characters)"),
                        NAMING_MAX_CHARS);
     return GW_OK;
 }

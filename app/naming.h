@@ -5,7 +5,8 @@
  * stored; when the tree leaves the device as real folders (export, WebDAV), every name
  * passes through naming_safe so it is valid on every common file system (ext4, FAT/exFAT,
  * NTFS, the hub's). The entry's automatic name is the local creation time. Pure functions:
- * no I/O, no allocation, no locale dependence except naming_auto_entry's local time. */
+ * no I/O, no allocation; only the error messages (gettext) and naming_auto_entry's local
+ * time depend on the locale. */
 #ifndef GRIDWALK_NAMING_H
 #define GRIDWALK_NAMING_H
 

@@ -1,6 +1,7 @@
 /* tree_ops.c - see tree_ops.h. */
 #include "gridwalk/config.h"
 
+#include "app/i18n.h"
 #include "app/tree_ops.h"
 #include "data/tree.h"
 
@@ -57,7 +58,7 @@ int tree_ops_remove(struct db *db, enum tree_kind kind, int64_t id, const char *
                     struct err *e)
 {
     if (blank(reason))
-        return err_set(e, GW_EINVAL, "give a reason: evidence is never removed silently");
+        return err_set(e, GW_EINVAL, _("give a reason: evidence is never removed silently"));
     switch (kind) {
     case TREE_FOLDER:
         return tree_folder_remove(db, id, reason, e);
@@ -66,5 +67,5 @@ int tree_ops_remove(struct db *db, enum tree_kind kind, int64_t id, const char *
     case TREE_PHOTO:
         return tree_photo_remove(db, id, reason, e);
     }
-    return err_set(e, GW_EINTERNAL, "unknown kind of tree item");
+    return err_set(e, GW_EINTERNAL, _("unknown kind of tree item"));
 }
