@@ -73,8 +73,14 @@ static void customer_draw(struct screen *scr, struct ui *ui, int y0, int h, int 
         char row[256], counts[160];
         attr_t at = s->list.sel == cat - 1 ? A_REVERSE : A_NORMAL;
         snprintf(row, sizeof row, "%d  %s", cat, config_category_name(ui->cfg, cat));
-        snprintf(counts, sizeof counts, _("%d folders, %d entries, %d photos"),
-                 s->counts[cat - 1][0], s->counts[cat - 1][1], s->counts[cat - 1][2]);
+        char f[48], en[48], ph[48];
+        int *k = s->counts[cat - 1];
+        snprintf(f, sizeof f, ngettext("%d folder", "%d folders", (unsigned long)k[0]), k[0]);
+        snprintf(en, sizeof en, ngettext("%d entry", "%d entries", (unsigned long)k[1]), k[1]);
+        snprintf(ph, sizeof ph, ngettext("%d photo", "%d photos", (unsigned long)k[2]), k[2]);
+        /* TRANSLATORS: folders, entries, photos of a category, e.g. "2 folders, 5 entries,
+         * 12 photos". */
+        snprintf(counts, sizeof counts, _("%s, %s, %s"), f, en, ph);
         int cw = ui_text_width(counts) + 2;
         if (cw > w / 2)
             cw = w / 2;

@@ -139,7 +139,8 @@ static void search_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     else if (s->nhits == SEARCH_LIMIT)
         snprintf(info, sizeof info, _("First %d matches; type more to narrow."), s->nhits);
     else
-        snprintf(info, sizeof info, _("%d matches"), s->nhits);
+        snprintf(info, sizeof info, ngettext("%d match", "%d matches", (unsigned long)s->nhits),
+                 s->nhits);
     ui_put(y++, 0, w, info, s->error[0] ? A_BOLD | A_REVERSE : A_NORMAL);
     int acc_w = 12, meter_w = 14, name_w = (w - acc_w - meter_w - 3) * 2 / 5;
     int rest_w = w - acc_w - meter_w - name_w - 3;
