@@ -106,6 +106,9 @@ void ui_put(int y, int x, int w, const char *s, attr_t attr);
  * list ending in an empty string) with hl added. */
 void ui_put_hl(int y, int x, int w, const char *s, attr_t attr, const char *const *needles,
                int nneedles, attr_t hl);
+/* Draws s wrapped at character boundaries over up to max_lines rows of w columns (the last
+ * one cut with "…" if needed); returns the rows used. */
+int ui_put_wrapped(int y, int x, int w, int max_lines, const char *s, attr_t attr);
 /* "queued", "synced", "failed" (translated) or "" for an item's sync state. */
 const char *ui_sync_label(enum tree_sync st);
 /* Local time "YYYY-MM-DD HH:MM" of a stored UTC ISO time ("" stays ""). */

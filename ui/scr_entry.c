@@ -71,10 +71,16 @@ static void entry_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
         snprintf(buf, sizeof buf, "%.6f, %.6f (±%.0f m)", s->en.lat, s->en.lon,
                  s->en.accuracy_m);
     field(y++, w, _("Position"), buf, A_NORMAL);
-    field(y++, w, _("Appearance remark"),
-          s->en.appearance_remark[0] ? s->en.appearance_remark : _("(none)"), A_NORMAL);
-    field(y++, w, _("Nameplate remark"),
-          s->en.nameplate_remark[0] ? s->en.nameplate_remark : _("(none)"), A_NORMAL);
+    /* Remarks are what a dispute turns on: show up to three lines of each. */
+    int lines = h >= 19 ? 3 : 1;
+    ui_put(y, 0, 20, _("Appearance remark"), A_NORMAL);
+    y += ui_put_wrapped(y, 20, w - 20, lines,
+                        s->en.appearance_remark[0] ? s->en.appearance_remark : _("(none)"),
+                        A_NORMAL);
+    ui_put(y, 0, 20, _("Nameplate remark"), A_NORMAL);
+    y += ui_put_wrapped(y, 20, w - 20, lines,
+                        s->en.nameplate_remark[0] ? s->en.nameplate_remark : _("(none)"),
+                        A_NORMAL);
     field(y++, w, _("Sync"), ui_sync_label(s->en.sync), A_NORMAL);
     y++;
     char labels[B_COUNT][96];

@@ -458,6 +458,10 @@ static int status_timer(void *ctx)
         ui->sync = s;
         ui->sync_ok = true;
     }
+    /* The sync agent moves items from queued to synced meanwhile: show it. */
+    struct screen *top = ui_top(ui);
+    if (top->ops->reload && !top->ops->modal)
+        top->ops->reload(top, ui);
     /* The GPS age changes every second too. */
     return UI_REDRAW;
 }

@@ -135,6 +135,44 @@ void ui_put_hl(int y, int x, int w, const char *s, attr_t attr, const char *cons
     free(mark);
 }
 
+int ui_put_wrapped(int y, int x, int w, int max_lines, const char *s, attr_t attr)
+{
+    size_t len = strlen(s ? s : "");
+    const char *p = s ? s : "";
+    int line = 0;
+    if (w <= 0 || max_lines <= 0)
+        return 0;
+    while (line < max_lines) {
+        /* Take as many whole characters as fit in w columns. */
+        const char *q = p;
+        size_t left = len;
+        int col = 0;
+        while (left > 0) {
+            wchar_t wc;
+            int cw;
+            size_t k = next_char(q, left, &wc, &cw);
+            if (col + cw > w)
+                break;
+            col += cw;
+            q += k;
+            left -= k;
+        }
+        if (left == 0 || line == max_lines - 1) {
+            ui_put(y + line, x, w, p, attr); /* the last line ends with "…" if cut */
+            return line + 1;
+        }
+        char part[UI_TEXT_MAX * 2];
+        size_t n = (size_t)(q - p) < sizeof part - 1 ? (size_t)(q - p) : sizeof part - 1;
+        memcpy(part, p, n);
+        part[n] = '\0';
+        ui_put(y + line, x, w, part, attr);
+        len -= (size_t)(q - p);
+        p = q;
+        line++;
+    }
+    return line;
+}
+
 void ui_local_time(const char *iso, char *buf, size_t n)
 {
     struct tm tm;

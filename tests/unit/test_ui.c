@@ -163,8 +163,9 @@ static void test_entry_typed_remarks(void **state)
 {
     struct ui_fixture *f = F(state);
     open_folder(f);
-    fx_keys(f, "F3 Tab type:外壳锈蚀，门锁损坏 Tab type:铭牌字迹清晰 Enter");
-    assert_model_has(f, "entry.appearance_remark=外壳锈蚀，门锁损坏\n");
+    fx_keys(f, "F3 Tab type:外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查 Tab type:铭牌字迹清晰 Enter");
+    fx_golden(f, "entry-long-remark", 0);
+    assert_model_has(f, "entry.appearance_remark=外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查\n");
     assert_model_has(f, "entry.nameplate_remark=铭牌字迹清晰\n");
     assert_string_equal(
         fx_text(f, "SELECT json_extract(payload,'$.nameplate_remark') FROM outbox WHERE kind='entry'"),
