@@ -86,6 +86,7 @@ static void test_search_form_combined(void **state)
     assert_model_has(f, "search.hits=1\n");
     assert_model_has(f, "search.hit.0=3301000003 王五电器商行\n");
     fx_golden(f, "search-form", 1);
+    fx_golden_model(f, "search-form");
     fx_keys(f, "Enter");
     assert_model_has(f, "customer.account=3301000003\n");
 }
@@ -121,6 +122,7 @@ static void test_create_folder(void **state)
     assert_string_equal(fx_text(f, "SELECT json_extract(payload,'$.customer_account') FROM outbox"),
                         "3301000002");
     fx_golden(f, "category-one-folder", 0);
+    fx_golden_model(f, "category-one-folder");
     /* A name with a slash is refused with a message, and nothing is written. */
     fx_keys(f, "F3 type:a/b Enter");
     assert_model_has(f, "dialog.error=");
@@ -151,6 +153,7 @@ static void test_entry_automatic_name(void **state)
     assert_model_has(f, "stack.4=entry\n");
     assert_model_has(f, "entry.name=" FIXTURE_AUTONAME "\n");
     fx_golden(f, "entry-page", 0);
+    fx_golden_model(f, "entry-page");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM entries"), 1);
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='entry'"), 1);
     /* Clearing the name and pressing OK still gives the automatic name. */
@@ -180,6 +183,7 @@ static void test_edit_remarks_later(void **state)
     fx_keys(f, "F3 Tab type:初查 Enter");
     fx_keys(f, "F4");
     fx_golden(f, "entry-edit-dialog", 0);
+    fx_golden_model(f, "entry-edit-dialog");
     fx_keys(f, "Tab Ctrl-u type:复查：已整改 Tab type:更换铭牌 Enter");
     assert_model_has(f, "entry.appearance_remark=复查：已整改\n");
     assert_model_has(f, "entry.nameplate_remark=更换铭牌\n");
@@ -363,6 +367,7 @@ static void test_photo_folders(void **state)
     fx_keys(f, "a");
     assert_model_has(f, "photos.count=2\n");
     fx_golden(f, "photos-appearance", 0);
+    fx_golden_model(f, "photos-appearance");
     fx_keys(f, "Down F8 type:拍错了_重拍 Enter");
     assert_model_has(f, "photos.count=1\n");
     assert_string_equal(fx_text(f, "SELECT delete_reason FROM photos WHERE uuid='p-2'"),

@@ -142,9 +142,11 @@ static char *read_all(const char *path)
     return buf;
 }
 
+static void compare_golden(char *got, const char *name, const char *ext);
+
 void fx_golden(struct ui_fixture *f, const char *name, int attrs)
 {
-    char *got = NULL, path[1024];
+    char *got = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&got, &len);
     (void)f;
@@ -154,9 +156,21 @@ void fx_golden(struct ui_fixture *f, const char *name, int attrs)
         ui_dump_attrs(mem);
     }
     fclose(mem);
+    compare_golden(got, name, "txt");
+}
+
+void fx_golden_model(struct ui_fixture *f, const char *name)
+{
+    compare_golden(fx_model(f), name, "model");
+}
+
+/* Compares got (freed here) with tests/golden/ui/NAME.EXT, or rewrites it. */
+static void compare_golden(char *got, const char *name, const char *ext)
+{
+    char path[1024];
     mask_times(got);
     const char *top = getenv("GRIDWALK_TOP");
-    snprintf(path, sizeof path, "%s/tests/golden/ui/%s.txt", top && *top ? top : ".", name);
+    snprintf(path, sizeof path, "%s/tests/golden/ui/%s.%s", top && *top ? top : ".", name, ext);
     if (getenv("GOLDEN_UPDATE") && strcmp(getenv("GOLDEN_UPDATE"), "1") == 0) {
         FILE *fp = fopen(path, "w");
         assert_non_null(fp);
@@ -167,7 +181,7 @@ void fx_golden(struct ui_fixture *f, const char *name, int attrs)
     }
     char *want = read_all(path);
     if (!want || strcmp(want, got) != 0) {
-        fprintf(stderr, "# screen differs from %s (GOLDEN_UPDATE=1 rewrites it):\n", path);
+        fprintf(stderr, "# %s differs from %s (GOLDEN_UPDATE=1 rewrites it):\n", name, path);
         /* Show the differing rows side by side. */
         char *w = want ? want : (char *)"", *g = got;
         for (int row = 0; *w || *g; row++) {
@@ -180,7 +194,7 @@ void fx_golden(struct ui_fixture *f, const char *name, int attrs)
         }
         free(want);
         free(got);
-        fail_msg("screen %s does not match its golden file", name);
+        fail_msg("%s.%s does not match its golden file", name, ext);
     }
     free(want);
     free(got);

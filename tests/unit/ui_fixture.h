@@ -38,6 +38,8 @@ int fixture_teardown(void **state);
 void fx_keys(struct ui_fixture *f, const char *script);
 /* Compares the screen (and, with attrs, the attribute mask) with tests/golden/ui/NAME.txt. */
 void fx_golden(struct ui_fixture *f, const char *name, int attrs);
+/* Compares the model dump with tests/golden/ui/NAME.model. */
+void fx_golden_model(struct ui_fixture *f, const char *name);
 /* The model dump as a malloc'd string (free it). */
 char *fx_model(struct ui_fixture *f);
 /* One number from the store: the first column of sql's first row. */
