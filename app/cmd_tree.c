@@ -29,8 +29,17 @@ struct opts {
     char **args;
 };
 
-enum { O_DB = 1, O_CUSTOMER, O_CATEGORY, O_FOLDER, O_NAME, O_APPEARANCE, O_NAMEPLATE,
-       O_REASON, O_JSON };
+enum {
+    O_DB = 1,
+    O_CUSTOMER,
+    O_CATEGORY,
+    O_FOLDER,
+    O_NAME,
+    O_APPEARANCE,
+    O_NAMEPLATE,
+    O_REASON,
+    O_JSON
+};
 
 /* Parses argv (argv[0] is the verb) into o; prints usage and returns non-zero on an unknown
  * option. */
@@ -54,18 +63,35 @@ static int parse(int argc, char **argv, const char *cmd, const char *synopsis, s
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case O_DB: o->db = optarg; break;
-        case O_CUSTOMER: o->customer = optarg; break;
-        case O_CATEGORY: o->category = optarg; break;
-        case O_FOLDER: o->folder = optarg; break;
-        case O_NAME: o->name = optarg; break;
-        case O_APPEARANCE: o->appearance = optarg; break;
-        case O_NAMEPLATE: o->nameplate = optarg; break;
-        case O_REASON: o->reason = optarg; break;
-        case O_JSON: o->json = 1; break;
+        case O_DB:
+            o->db = optarg;
+            break;
+        case O_CUSTOMER:
+            o->customer = optarg;
+            break;
+        case O_CATEGORY:
+            o->category = optarg;
+            break;
+        case O_FOLDER:
+            o->folder = optarg;
+            break;
+        case O_NAME:
+            o->name = optarg;
+            break;
+        case O_APPEARANCE:
+            o->appearance = optarg;
+            break;
+        case O_NAMEPLATE:
+            o->nameplate = optarg;
+            break;
+        case O_REASON:
+            o->reason = optarg;
+            break;
+        case O_JSON:
+            o->json = 1;
+            break;
         default:
-            return cli_usage(cmd, synopsis, "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
+            return cli_usage(cmd, synopsis, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     o->nargs = argc - optind;
@@ -84,8 +110,8 @@ static int parse_id(const char *s, int64_t *out)
     return 0;
 }
 
-#define FOLDER_SYN                                                                          \
-    "new --customer ACCOUNT --category N NAME | rename ID NAME | remove ID --reason TEXT " \
+#define FOLDER_SYN                                                                                 \
+    "new --customer ACCOUNT --category N NAME | rename ID NAME | remove ID --reason TEXT "         \
     "[--db PATH]"
 
 int cmd_folder(int argc, char **argv)
@@ -138,8 +164,8 @@ out:
     return rc;
 }
 
-#define ENTRY_SYN                                                                            \
-    "new --folder ID [--name TEXT] [--appearance TEXT] [--nameplate TEXT] | edit ID [--name " \
+#define ENTRY_SYN                                                                                  \
+    "new --folder ID [--name TEXT] [--appearance TEXT] [--nameplate TEXT] | edit ID [--name "      \
     "TEXT] [--appearance TEXT] [--nameplate TEXT] | remove ID --reason TEXT [--db PATH]"
 
 int cmd_entry(int argc, char **argv)
@@ -159,8 +185,8 @@ int cmd_entry(int argc, char **argv)
             return cli_usage("entry", ENTRY_SYN, "new needs --folder ID");
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
-        if (tree_ops_entry_create(db, folder, o.name, time(NULL), o.appearance, o.nameplate,
-                                  NAN, NAN, NAN, &id, NULL, &e)) {
+        if (tree_ops_entry_create(db, folder, o.name, time(NULL), o.appearance, o.nameplate, NAN,
+                                  NAN, NAN, &id, NULL, &e)) {
             rc = cli_fail("entry new", &e);
             goto out;
         }
@@ -170,8 +196,7 @@ int cmd_entry(int argc, char **argv)
         if (o.nargs != 1 || parse_id(o.args[0], &id))
             return cli_usage("entry", ENTRY_SYN, "edit needs an ID");
         if (!o.name && !o.appearance && !o.nameplate)
-            return cli_usage("entry", ENTRY_SYN,
-                             "edit needs --name, --appearance or --nameplate");
+            return cli_usage("entry", ENTRY_SYN, "edit needs --name, --appearance or --nameplate");
         if ((rc = cli_open_db(o.db, &db)))
             return rc;
         if (tree_ops_entry_edit(db, id, o.name, o.appearance, o.nameplate, &e))
@@ -261,16 +286,14 @@ static json_t *tree_json(struct db *db, const struct config *cfg, const struct c
                 json_object_set_new(je, "id", json_integer(en->id));
                 json_object_set_new(je, "uuid", json_string(en->uuid));
                 json_object_set_new(je, "name", json_string(en->name));
-                json_object_set_new(je, "appearance_remark",
-                                    json_string(en->appearance_remark));
+                json_object_set_new(je, "appearance_remark", json_string(en->appearance_remark));
                 json_object_set_new(je, "nameplate_remark", json_string(en->nameplate_remark));
                 json_object_set_new(je, "created_at", json_string(en->created_at));
                 json_object_set_new(je, "updated_at", json_string(en->updated_at));
                 json_object_set_new(je, "version", json_integer(en->version));
                 json_object_set_new(je, "lat", jnum_or_null(en->lat));
                 json_object_set_new(je, "lon", jnum_or_null(en->lon));
-                json_object_set_new(je, "appearance_photos",
-                                    json_integer(en->appearance_photos));
+                json_object_set_new(je, "appearance_photos", json_integer(en->appearance_photos));
                 json_object_set_new(je, "nameplate_photos", json_integer(en->nameplate_photos));
                 json_object_set_new(je, "sync", json_string(tree_sync_name(en->sync)));
             }

@@ -67,8 +67,8 @@ static int set_int(struct parse *p, int *dst, const char *value, long lo, long h
     errno = 0;
     long v = strtol(value, &end, 10);
     if (errno || end == value || *end || v < lo || v > hi) {
-        snprintf(p->why, sizeof p->why, "'%s' is not a whole number from %ld to %ld", value,
-                 lo, hi);
+        snprintf(p->why, sizeof p->why, "'%s' is not a whole number from %ld to %ld", value, lo,
+                 hi);
         return 0;
     }
     *dst = (int)v;

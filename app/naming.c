@@ -48,8 +48,7 @@ int naming_utf8_decode(const char *s, unsigned *cp)
 
 static int is_control(unsigned cp)
 {
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 ||
-           cp == 0x2029;
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029;
 }
 
 int naming_check(const char *name, struct err *e)

@@ -27,9 +27,8 @@ int tree_ops_folder_rename(struct db *db, int64_t id, const char *name, struct e
 }
 
 int tree_ops_entry_create(struct db *db, int64_t folder_id, const char *name, time_t now,
-                          const char *appearance, const char *nameplate, double lat,
-                          double lon, double accuracy_m, int64_t *id, char name_out[256],
-                          struct err *e)
+                          const char *appearance, const char *nameplate, double lat, double lon,
+                          double accuracy_m, int64_t *id, char name_out[256], struct err *e)
 {
     char autoname[NAMING_AUTO_LEN];
     int rc;
@@ -39,8 +38,8 @@ int tree_ops_entry_create(struct db *db, int64_t folder_id, const char *name, ti
     }
     if ((rc = naming_check(name, e)))
         return rc;
-    if ((rc = tree_entry_create(db, folder_id, name, appearance, nameplate, lat, lon,
-                                accuracy_m, id, e)))
+    if ((rc = tree_entry_create(db, folder_id, name, appearance, nameplate, lat, lon, accuracy_m,
+                                id, e)))
         return rc;
     if (name_out)
         snprintf(name_out, 256, "%s", name);

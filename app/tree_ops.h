@@ -27,10 +27,8 @@ int tree_ops_folder_rename(struct db *db, int64_t id, const char *name, struct e
  * (local "YYYY-MM-DD HH:MM"), copied to name_out when it is not NULL. Remarks may be NULL.
  * lat/lon/accuracy NaN without a GPS fix. */
 int tree_ops_entry_create(struct db *db, int64_t folder_id, const char *name, time_t now,
-                          const char *appearance, const char *nameplate, double lat,
-                          double lon, double accuracy_m, int64_t *id,
-                          char name_out[256],
-                          struct err *e);
+                          const char *appearance, const char *nameplate, double lat, double lon,
+                          double accuracy_m, int64_t *id, char name_out[256], struct err *e);
 /* Changes an entry's texts (NULL keeps one); a new name must pass naming_check. */
 int tree_ops_entry_edit(struct db *db, int64_t id, const char *name, const char *appearance,
                         const char *nameplate, struct err *e);

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SYNC_OF(alias)                                                                      \
-    "(SELECT state FROM outbox o WHERE o.entity_uuid = " alias ".uuid ORDER BY o.seq DESC " \
+#define SYNC_OF(alias)                                                                             \
+    "(SELECT state FROM outbox o WHERE o.entity_uuid = " alias ".uuid ORDER BY o.seq DESC "        \
     "LIMIT 1)"
 
 static enum tree_sync sync_of(const char *s)
@@ -175,12 +175,13 @@ static void fill_photo(sqlite3_stmt *st, void *p)
     photo_row(st, p);
 }
 
-int tree_list_folders(struct db *db, int64_t customer_id, int category,
-                      struct tree_folder **out, size_t *n, struct err *e)
+int tree_list_folders(struct db *db, int64_t customer_id, int category, struct tree_folder **out,
+                      size_t *n, struct err *e)
 {
     char sql[2048];
-    snprintf(sql, sizeof sql, "%s WHERE f.customer_id = :c AND f.category = :cat"
-                              " AND f.deleted_at IS NULL ORDER BY f.created_at, f.id",
+    snprintf(sql, sizeof sql,
+             "%s WHERE f.customer_id = :c AND f.category = :cat"
+             " AND f.deleted_at IS NULL ORDER BY f.created_at, f.id",
              FOLDER_COLS);
     sqlite3_stmt *st = db_prepare(db, e, sql);
     *out = NULL;
@@ -196,8 +197,9 @@ int tree_list_entries(struct db *db, int64_t folder_id, struct tree_entry **out,
                       struct err *e)
 {
     char sql[2048];
-    snprintf(sql, sizeof sql, "%s WHERE e.folder_id = :f AND e.deleted_at IS NULL"
-                              " ORDER BY e.created_at, e.id",
+    snprintf(sql, sizeof sql,
+             "%s WHERE e.folder_id = :f AND e.deleted_at IS NULL"
+             " ORDER BY e.created_at, e.id",
              ENTRY_COLS);
     sqlite3_stmt *st = db_prepare(db, e, sql);
     *out = NULL;
@@ -208,12 +210,13 @@ int tree_list_entries(struct db *db, int64_t folder_id, struct tree_entry **out,
     return collect(db, st, sizeof **out, fill_entry, (void **)out, n, e);
 }
 
-int tree_list_photos(struct db *db, int64_t entry_id, const char *folder,
-                     struct tree_photo **out, size_t *n, struct err *e)
+int tree_list_photos(struct db *db, int64_t entry_id, const char *folder, struct tree_photo **out,
+                     size_t *n, struct err *e)
 {
     char sql[2048];
-    snprintf(sql, sizeof sql, "%s WHERE p.entry_id = :e AND p.folder = :folder"
-                              " AND p.deleted_at IS NULL ORDER BY p.taken_at, p.id",
+    snprintf(sql, sizeof sql,
+             "%s WHERE p.entry_id = :e AND p.folder = :folder"
+             " AND p.deleted_at IS NULL ORDER BY p.taken_at, p.id",
              PHOTO_COLS);
     sqlite3_stmt *st = db_prepare(db, e, sql);
     *out = NULL;
@@ -229,13 +232,13 @@ int tree_category_counts(struct db *db, int64_t customer_id, int category, int *
                          int *entries, int *photos, struct err *e)
 {
     int rc = GW_OK;
-    sqlite3_stmt *st = db_prepare(
-        db, e,
-        "SELECT count(DISTINCT f.id), count(DISTINCT en.id), count(DISTINCT p.id)"
-        " FROM folders f"
-        " LEFT JOIN entries en ON en.folder_id = f.id AND en.deleted_at IS NULL"
-        " LEFT JOIN photos p ON p.entry_id = en.id AND p.deleted_at IS NULL"
-        " WHERE f.customer_id = :c AND f.category = :cat AND f.deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_prepare(db, e,
+                   "SELECT count(DISTINCT f.id), count(DISTINCT en.id), count(DISTINCT p.id)"
+                   " FROM folders f"
+                   " LEFT JOIN entries en ON en.folder_id = f.id AND en.deleted_at IS NULL"
+                   " LEFT JOIN photos p ON p.entry_id = en.id AND p.deleted_at IS NULL"
+                   " WHERE f.customer_id = :c AND f.category = :cat AND f.deleted_at IS NULL");
     if (!st)
         return GW_EDB;
     db_bind_int64(st, ":c", customer_id);
@@ -253,13 +256,12 @@ out:
 }
 
 /* Loads one live row with cols + "WHERE alias.id = :id AND deleted_at IS NULL". */
-static int get_one(struct db *db, const char *cols, const char *alias, const char *what,
-                   int64_t id, void (*fill)(sqlite3_stmt *, void *), void *out, struct err *e)
+static int get_one(struct db *db, const char *cols, const char *alias, const char *what, int64_t id,
+                   void (*fill)(sqlite3_stmt *, void *), void *out, struct err *e)
 {
     char sql[2048];
     int rc = GW_OK;
-    snprintf(sql, sizeof sql, "%s WHERE %s.id = :id AND %s.deleted_at IS NULL", cols, alias,
-             alias);
+    snprintf(sql, sizeof sql, "%s WHERE %s.id = :id AND %s.deleted_at IS NULL", cols, alias, alias);
     sqlite3_stmt *st = db_prepare(db, e, sql);
     if (!st)
         return GW_EDB;
@@ -268,8 +270,8 @@ static int get_one(struct db *db, const char *cols, const char *alias, const cha
     if (step == SQLITE_ROW)
         fill(st, out);
     else if (step == SQLITE_DONE)
-        rc = err_set(e, GW_ENOTFOUND, "no %s with ID %lld (or it was removed)", what,
-                     (long long)id);
+        rc =
+            err_set(e, GW_ENOTFOUND, "no %s with ID %lld (or it was removed)", what, (long long)id);
     else
         rc = GW_EDB;
     sqlite3_finalize(st);
@@ -293,15 +295,14 @@ int tree_photo_get(struct db *db, int64_t id, struct tree_photo *out, struct err
 
 /* Runs a write statement with the given binds already applied; GW_ENOTFOUND when it
  * changed no row. */
-static int run_write(struct db *db, sqlite3_stmt *st, const char *what, int64_t id,
-                     struct err *e)
+static int run_write(struct db *db, sqlite3_stmt *st, const char *what, int64_t id, struct err *e)
 {
     int rc = GW_OK;
     if (db_step(db, st, e) != SQLITE_DONE)
         rc = e && e->code ? e->code : GW_EDB;
     else if (sqlite3_changes(db_sqlite(db)) == 0)
-        rc = err_set(e, GW_ENOTFOUND, "no %s with ID %lld (or it was removed)", what,
-                     (long long)id);
+        rc =
+            err_set(e, GW_ENOTFOUND, "no %s with ID %lld (or it was removed)", what, (long long)id);
     sqlite3_finalize(st);
     return rc;
 }
@@ -316,8 +317,8 @@ static int queue_payload(struct db_change *c, const char *kind, const char *sql,
         return GW_EDB;
     db_bind_int64(st, ":id", id);
     if (db_step(c->db, st, e) != SQLITE_ROW) {
-        rc = err_set(e, GW_EDB, "store %s: the %s just written cannot be read back",
-                     db_path(c->db), kind);
+        rc = err_set(e, GW_EDB, "store %s: the %s just written cannot be read back", db_path(c->db),
+                     kind);
         goto out;
     }
     char *uuid = strdup(db_col_text(st, 0));
@@ -377,8 +378,9 @@ int tree_folder_create(struct db *db, int64_t customer_id, int category, const c
     int step = db_step(db, st, e);
     sqlite3_finalize(st);
     if (step != SQLITE_ROW) {
-        rc = step < 0 ? GW_EDB : err_set(e, GW_ENOTFOUND, "no customer with ID %lld",
-                                         (long long)customer_id);
+        rc = step < 0
+                 ? GW_EDB
+                 : err_set(e, GW_ENOTFOUND, "no customer with ID %lld", (long long)customer_id);
         goto fail;
     }
     db_uuid(uuid);
@@ -439,9 +441,9 @@ fail:
     return rc;
 }
 
-int tree_entry_create(struct db *db, int64_t folder_id, const char *name,
-                      const char *appearance, const char *nameplate, double lat, double lon,
-                      double accuracy_m, int64_t *id, struct err *e)
+int tree_entry_create(struct db *db, int64_t folder_id, const char *name, const char *appearance,
+                      const char *nameplate, double lat, double lon, double accuracy_m, int64_t *id,
+                      struct err *e)
 {
     struct db_change c;
     char uuid[DB_UUID_LEN], now[DB_TIME_LEN];
@@ -454,12 +456,12 @@ int tree_entry_create(struct db *db, int64_t folder_id, const char *name,
         return rc;
     db_uuid(uuid);
     db_now(now);
-    sqlite3_stmt *st = db_prepare(
-        db, e,
-        "INSERT INTO entries(uuid, folder_id, name, appearance_remark, nameplate_remark,"
-        " created_at, updated_at, version, lat, lon, accuracy_m)"
-        " SELECT :uuid, id, :name, :app, :plate, :now, :now, 1, :lat, :lon, :acc"
-        " FROM folders WHERE id = :f AND deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_prepare(db, e,
+                   "INSERT INTO entries(uuid, folder_id, name, appearance_remark, nameplate_remark,"
+                   " created_at, updated_at, version, lat, lon, accuracy_m)"
+                   " SELECT :uuid, id, :name, :app, :plate, :now, :now, 1, :lat, :lon, :acc"
+                   " FROM folders WHERE id = :f AND deleted_at IS NULL");
     if (!st) {
         rc = GW_EDB;
         goto fail;
@@ -501,13 +503,12 @@ int tree_entry_edit(struct db *db, int64_t id, const char *name, const char *app
     if ((rc = db_change_begin(db, &c, e)))
         return rc;
     db_now(now);
-    sqlite3_stmt *st = db_prepare(
-        db, e,
-        "UPDATE entries SET name = coalesce(:name, name),"
-        " appearance_remark = coalesce(:app, appearance_remark),"
-        " nameplate_remark = coalesce(:plate, nameplate_remark),"
-        " updated_at = :now, version = version + 1"
-        " WHERE id = :id AND deleted_at IS NULL");
+    sqlite3_stmt *st = db_prepare(db, e,
+                                  "UPDATE entries SET name = coalesce(:name, name),"
+                                  " appearance_remark = coalesce(:app, appearance_remark),"
+                                  " nameplate_remark = coalesce(:plate, nameplate_remark),"
+                                  " updated_at = :now, version = version + 1"
+                                  " WHERE id = :id AND deleted_at IS NULL");
     if (!st) {
         rc = GW_EDB;
         goto fail;
@@ -585,11 +586,10 @@ int tree_sync_status(struct db *db, struct sync_status *out, struct err *e)
 {
     int rc = GW_OK;
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_prepare(
-        db, e,
-        "SELECT (SELECT count(*) FROM outbox WHERE state = 'queued'),"
-        " (SELECT count(*) FROM outbox WHERE state = 'failed'),"
-        " (SELECT value FROM settings WHERE key = 'sync.last_success')");
+    sqlite3_stmt *st = db_prepare(db, e,
+                                  "SELECT (SELECT count(*) FROM outbox WHERE state = 'queued'),"
+                                  " (SELECT count(*) FROM outbox WHERE state = 'failed'),"
+                                  " (SELECT value FROM settings WHERE key = 'sync.last_success')");
     if (!st)
         return GW_EDB;
     if (db_step(db, st, e) != SQLITE_ROW) {

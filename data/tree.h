@@ -67,12 +67,12 @@ struct tree_photo {
 /* Lists, in creation order, the live folders of a customer's category (1..3), the live
  * entries of a folder, the live photos of an entry's folder ("appearance"/"nameplate").
  * *out is a malloc'd array owned by the caller (free()); *n its length (0 gives NULL). */
-int tree_list_folders(struct db *db, int64_t customer_id, int category,
-                      struct tree_folder **out, size_t *n, struct err *e);
+int tree_list_folders(struct db *db, int64_t customer_id, int category, struct tree_folder **out,
+                      size_t *n, struct err *e);
 int tree_list_entries(struct db *db, int64_t folder_id, struct tree_entry **out, size_t *n,
                       struct err *e);
-int tree_list_photos(struct db *db, int64_t entry_id, const char *folder,
-                     struct tree_photo **out, size_t *n, struct err *e);
+int tree_list_photos(struct db *db, int64_t entry_id, const char *folder, struct tree_photo **out,
+                     size_t *n, struct err *e);
 
 /* Count of live folders, entries and photos in a customer's category (for the root page). */
 int tree_category_counts(struct db *db, int64_t customer_id, int category, int *folders,
@@ -93,9 +93,9 @@ int tree_folder_rename(struct db *db, int64_t id, const char *name, struct err *
 /* Creates an entry in a live folder, in one step, with its outbox row. name is required
  * (the caller makes the automatic one); remarks may be NULL for empty; lat/lon/accuracy
  * NaN when there is no fix. Fills *id (may be NULL). */
-int tree_entry_create(struct db *db, int64_t folder_id, const char *name,
-                      const char *appearance, const char *nameplate, double lat, double lon,
-                      double accuracy_m, int64_t *id, struct err *e);
+int tree_entry_create(struct db *db, int64_t folder_id, const char *name, const char *appearance,
+                      const char *nameplate, double lat, double lon, double accuracy_m, int64_t *id,
+                      struct err *e);
 /* Changes an entry's texts; a NULL argument keeps that text. Bumps version and queues the
  * new version. Allowed at any time, also while photos upload. */
 int tree_entry_edit(struct db *db, int64_t id, const char *name, const char *appearance,

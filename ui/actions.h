@@ -16,42 +16,40 @@
 /* Curses key codes live above Unicode so a typed character never looks like a key. */
 #define UI_KEY_BASE 0x200000
 #define UI_KEY(k) (UI_KEY_BASE + (k))
-#define UI_CTRL(c) ((c) & 0x1f)
+#define UI_CTRL(c) ((c)&0x1f)
 
 /* X(id, name, key1, key2, bar label, help text) */
-#define UI_ACTIONS(X)                                                                        \
-    X(ACT_HELP, "help", '?', UI_KEY(KEY_F(1)), N_("Help"), N_("show this help"))            \
-    X(ACT_SEARCH, "search", '/', UI_KEY(KEY_F(2)), N_("Search"),                            \
-      N_("go to the customer search"))                                                       \
-    X(ACT_BACK, "back", UI_KEY(KEY_BACKSPACE), 27, N_("Back"),                               \
-      N_("go up one level (F9, Esc, Backspace)"))                                            \
-    X(ACT_QUIT, "quit", 'q', UI_KEY(KEY_F(10)), N_("Quit"), N_("leave gridwalk (F10)"))     \
-    X(ACT_UP, "up", UI_KEY(KEY_UP), 'k', N_("Up"), N_("previous row"))                       \
-    X(ACT_DOWN, "down", UI_KEY(KEY_DOWN), 'j', N_("Down"), N_("next row"))                   \
-    X(ACT_PGUP, "page-up", UI_KEY(KEY_PPAGE), 0, N_("PgUp"), N_("previous page"))            \
-    X(ACT_PGDN, "page-down", UI_KEY(KEY_NPAGE), ' ', N_("PgDn"), N_("next page"))            \
-    X(ACT_HOME, "home", UI_KEY(KEY_HOME), 'g', N_("Top"), N_("first row"))                   \
-    X(ACT_END, "end", UI_KEY(KEY_END), 'G', N_("Bottom"), N_("last row"))                    \
-    X(ACT_OPEN, "open", '\n', UI_KEY(KEY_RIGHT), N_("Open"),                                 \
-      N_("open the selected item or press the focused button (Enter, Right)"))               \
-    X(ACT_NEXT, "next-field", '\t', 0, N_("Next"),                           \
-      N_("next field or button (Tab)"))                                                      \
-    X(ACT_PREV, "prev-field", UI_KEY(KEY_BTAB), 0, N_("Prev"),                               \
-      N_("previous field or button (Shift-Tab)"))                                            \
-    X(ACT_FORM, "form", UI_CTRL('f'), 0, N_("Form"),                                         \
-      N_("switch the search between one box and the seven-field form"))                      \
-    X(ACT_NEW, "add", 'n', '+', N_("Add"), N_("add a topic folder or an entry"))            \
-    X(ACT_EDIT, "edit", 'e', 0, N_("Edit"), N_("rename the folder or edit the entry's texts")) \
-    X(ACT_REMOVE, "remove", 'd', UI_KEY(KEY_DC), N_("Remove"),                               \
-      N_("remove with a reason (kept as a tombstone, synced)"))                              \
-    X(ACT_PHOTO, "take-photo", 'p', 0, N_("Photo"), N_("take a photo with the camera"))     \
-    X(ACT_PICK, "pick-file", 'f', 0, N_("File"), N_("pick a photo from local storage"))     \
-    X(ACT_SCAN, "scan", 's', 0, N_("Scan"), N_("scan a document"))                           \
-    X(ACT_APPEARANCE, "appearance", 'a', 0, N_("Appear."),                                   \
-      N_("open the entry's appearance photos"))                                              \
-    X(ACT_NAMEPLATE, "nameplate", 'b', 0, N_("Plate"), N_("open the entry's nameplate photos")) \
-    X(ACT_LOCATE, "locate", 'l', 0, N_("Locate"), N_("show the customer on the map"))       \
-    X(ACT_READ, "read-meter", 'r', 0, N_("Read"), N_("read the customer's meter"))          \
+#define UI_ACTIONS(X)                                                                              \
+    X(ACT_HELP, "help", '?', UI_KEY(KEY_F(1)), N_("Help"), N_("show this help"))                   \
+    X(ACT_SEARCH, "search", '/', UI_KEY(KEY_F(2)), N_("Search"), N_("go to the customer search"))  \
+    X(ACT_BACK, "back", UI_KEY(KEY_BACKSPACE), 27, N_("Back"),                                     \
+      N_("go up one level (F9, Esc, Backspace)"))                                                  \
+    X(ACT_QUIT, "quit", 'q', UI_KEY(KEY_F(10)), N_("Quit"), N_("leave gridwalk (F10)"))            \
+    X(ACT_UP, "up", UI_KEY(KEY_UP), 'k', N_("Up"), N_("previous row"))                             \
+    X(ACT_DOWN, "down", UI_KEY(KEY_DOWN), 'j', N_("Down"), N_("next row"))                         \
+    X(ACT_PGUP, "page-up", UI_KEY(KEY_PPAGE), 0, N_("PgUp"), N_("previous page"))                  \
+    X(ACT_PGDN, "page-down", UI_KEY(KEY_NPAGE), ' ', N_("PgDn"), N_("next page"))                  \
+    X(ACT_HOME, "home", UI_KEY(KEY_HOME), 'g', N_("Top"), N_("first row"))                         \
+    X(ACT_END, "end", UI_KEY(KEY_END), 'G', N_("Bottom"), N_("last row"))                          \
+    X(ACT_OPEN, "open", '\n', UI_KEY(KEY_RIGHT), N_("Open"),                                       \
+      N_("open the selected item or press the focused button (Enter, Right)"))                     \
+    X(ACT_NEXT, "next-field", '\t', 0, N_("Next"), N_("next field or button (Tab)"))               \
+    X(ACT_PREV, "prev-field", UI_KEY(KEY_BTAB), 0, N_("Prev"),                                     \
+      N_("previous field or button (Shift-Tab)"))                                                  \
+    X(ACT_FORM, "form", UI_CTRL('f'), 0, N_("Form"),                                               \
+      N_("switch the search between one box and the seven-field form"))                            \
+    X(ACT_NEW, "add", 'n', '+', N_("Add"), N_("add a topic folder or an entry"))                   \
+    X(ACT_EDIT, "edit", 'e', 0, N_("Edit"), N_("rename the folder or edit the entry's texts"))     \
+    X(ACT_REMOVE, "remove", 'd', UI_KEY(KEY_DC), N_("Remove"),                                     \
+      N_("remove with a reason (kept as a tombstone, synced)"))                                    \
+    X(ACT_PHOTO, "take-photo", 'p', 0, N_("Photo"), N_("take a photo with the camera"))            \
+    X(ACT_PICK, "pick-file", 'f', 0, N_("File"), N_("pick a photo from local storage"))            \
+    X(ACT_SCAN, "scan", 's', 0, N_("Scan"), N_("scan a document"))                                 \
+    X(ACT_APPEARANCE, "appearance", 'a', 0, N_("Appear."),                                         \
+      N_("open the entry's appearance photos"))                                                    \
+    X(ACT_NAMEPLATE, "nameplate", 'b', 0, N_("Plate"), N_("open the entry's nameplate photos"))    \
+    X(ACT_LOCATE, "locate", 'l', 0, N_("Locate"), N_("show the customer on the map"))              \
+    X(ACT_READ, "read-meter", 'r', 0, N_("Read"), N_("read the customer's meter"))                 \
     X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))
 
 enum ui_action {

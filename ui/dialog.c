@@ -203,7 +203,8 @@ static int remove_pressed(struct ui *ui, struct ui_dialog *d, int button, void *
     (void)button;
     const char *reason = d->fields[0].buf;
     if (!reason[strspn(reason, " ")]) {
-        snprintf(d->error, sizeof d->error, "%s", _("Give a reason: evidence is never removed silently."));
+        snprintf(d->error, sizeof d->error, "%s",
+                 _("Give a reason: evidence is never removed silently."));
         return 1;
     }
     if (rc->fn(ui, rc->id, reason, &e)) {
@@ -233,8 +234,7 @@ static const struct screen_ops remove_ops = {
     .modal = true,
 };
 
-void ui_ask_remove(struct ui *ui, const char *what, const char *name, int64_t id,
-                   ui_remove_fn fn)
+void ui_ask_remove(struct ui *ui, const char *what, const char *name, int64_t id, ui_remove_fn fn)
 {
     char title[256];
     struct remove_ctx *rc = calloc(1, sizeof *rc);

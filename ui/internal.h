@@ -83,7 +83,8 @@ void ui_pop(struct ui *ui);
 void ui_pop_to(struct ui *ui, int depth);
 struct screen *ui_top(struct ui *ui);
 /* Sets the status line message (printf-style); error messages are shown highlighted. */
-void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Reloads every screen on the stack from the store (after a change). */
 void ui_reload_all(struct ui *ui);
 /* Registers a tap target for what was just drawn. */
@@ -195,8 +196,7 @@ struct screen *scr_help_new(struct ui *ui);
 
 /* Shared dialogs (dialogs.c): remove with a reason; ask the folder for a capture. */
 typedef int (*ui_remove_fn)(struct ui *ui, int64_t id, const char *reason, struct err *e);
-void ui_ask_remove(struct ui *ui, const char *what, const char *name, int64_t id,
-                   ui_remove_fn fn);
+void ui_ask_remove(struct ui *ui, const char *what, const char *name, int64_t id, ui_remove_fn fn);
 void ui_capture(struct ui *ui, ui_hook_fn fn, const char *what, int64_t customer_id,
                 const char *account, int64_t entry_id, const char *folder);
 

@@ -85,8 +85,7 @@ static int new_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx
     struct err e = {0};
     int64_t id;
     (void)button;
-    if (tree_ops_folder_create(ui->db, s->customer_id, s->category, d->fields[0].buf, &id,
-                               &e)) {
+    if (tree_ops_folder_create(ui->db, s->customer_id, s->category, d->fields[0].buf, &id, &e)) {
         snprintf(d->error, sizeof d->error, "%s", e.msg);
         return 1;
     }
@@ -154,8 +153,8 @@ static int category_action(struct screen *scr, struct ui *ui, enum ui_action a, 
     case ACT_REMOVE:
         if (s->n == 0)
             return UI_HANDLED;
-        ui_ask_remove(ui, _("folder"), s->folders[s->list.sel].name,
-                      s->folders[s->list.sel].id, remove_folder);
+        ui_ask_remove(ui, _("folder"), s->folders[s->list.sel].name, s->folders[s->list.sel].id,
+                      remove_folder);
         return UI_HANDLED | UI_REDRAW;
     default:
         return ui_list_move(&s->list, a, s->list_h - 1);
@@ -173,9 +172,8 @@ static void category_dump(struct screen *scr, FILE *out)
     fprintf(out, "category=%d\ncategory.folders=%zu\ncategory.sel=%d\n", s->category, s->n,
             s->list.sel);
     for (size_t i = 0; i < s->n; i++)
-        fprintf(out, "category.folder.%zu=%s entries=%d photos=%d sync=%s\n", i,
-                s->folders[i].name, s->folders[i].entries, s->folders[i].photos,
-                tree_sync_name(s->folders[i].sync));
+        fprintf(out, "category.folder.%zu=%s entries=%d photos=%d sync=%s\n", i, s->folders[i].name,
+                s->folders[i].entries, s->folders[i].photos, tree_sync_name(s->folders[i].sync));
 }
 
 static void category_free(struct screen *scr)

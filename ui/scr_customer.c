@@ -35,8 +35,8 @@ static void customer_reload(struct screen *scr, struct ui *ui)
     if (!s->loaded)
         snprintf(s->error, sizeof s->error, "%s", e.msg);
     for (int cat = 1; cat <= TREE_CATEGORIES; cat++)
-        if (tree_category_counts(ui->db, s->id, cat, &s->counts[cat - 1][0],
-                                 &s->counts[cat - 1][1], &s->counts[cat - 1][2], &e))
+        if (tree_category_counts(ui->db, s->id, cat, &s->counts[cat - 1][0], &s->counts[cat - 1][1],
+                                 &s->counts[cat - 1][2], &e))
             snprintf(s->error, sizeof s->error, "%s", e.msg);
 }
 

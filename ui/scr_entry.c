@@ -68,8 +68,7 @@ static void entry_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     else if (isnan(s->en.accuracy_m))
         snprintf(buf, sizeof buf, "%.6f, %.6f", s->en.lat, s->en.lon);
     else
-        snprintf(buf, sizeof buf, "%.6f, %.6f (±%.0f m)", s->en.lat, s->en.lon,
-                 s->en.accuracy_m);
+        snprintf(buf, sizeof buf, "%.6f, %.6f (±%.0f m)", s->en.lat, s->en.lon, s->en.accuracy_m);
     field(y++, w, _("Position"), buf, A_NORMAL);
     /* Remarks are what a dispute turns on: show up to three lines of each. */
     int lines = h >= 19 ? 3 : 1;
@@ -79,18 +78,15 @@ static void entry_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
                         A_NORMAL);
     ui_put(y, 0, 20, _("Nameplate remark"), A_NORMAL);
     y += ui_put_wrapped(y, 20, w - 20, lines,
-                        s->en.nameplate_remark[0] ? s->en.nameplate_remark : _("(none)"),
-                        A_NORMAL);
+                        s->en.nameplate_remark[0] ? s->en.nameplate_remark : _("(none)"), A_NORMAL);
     field(y++, w, _("Sync"), ui_sync_label(s->en.sync), A_NORMAL);
     y++;
     char labels[B_COUNT][96];
     snprintf(labels[B_PICK], sizeof labels[0], "%s", _("Pick file"));
     snprintf(labels[B_PHOTO], sizeof labels[0], "%s", _("Take photo"));
     snprintf(labels[B_SCAN], sizeof labels[0], "%s", _("Scan"));
-    snprintf(labels[B_APPEARANCE], sizeof labels[0], _("Appearance (%d)"),
-             s->en.appearance_photos);
-    snprintf(labels[B_NAMEPLATE], sizeof labels[0], _("Nameplate (%d)"),
-             s->en.nameplate_photos);
+    snprintf(labels[B_APPEARANCE], sizeof labels[0], _("Appearance (%d)"), s->en.appearance_photos);
+    snprintf(labels[B_NAMEPLATE], sizeof labels[0], _("Nameplate (%d)"), s->en.nameplate_photos);
     snprintf(labels[B_EDIT], sizeof labels[0], "%s", _("Edit"));
     snprintf(labels[B_REMOVE], sizeof labels[0], "%s", _("Remove"));
     /* Buttons flow left to right and wrap; each is three rows tall for a finger. */
@@ -152,12 +148,11 @@ static int entry_action(struct screen *scr, struct ui *ui, enum ui_action a, int
                    s->entry_id, NULL);
         return UI_HANDLED | UI_REDRAW;
     case ACT_PHOTO:
-        ui_capture(ui, ui_hooks.take_photo, _("camera"), s->customer_id, s->account,
-                   s->entry_id, NULL);
+        ui_capture(ui, ui_hooks.take_photo, _("camera"), s->customer_id, s->account, s->entry_id,
+                   NULL);
         return UI_HANDLED | UI_REDRAW;
     case ACT_SCAN:
-        ui_capture(ui, ui_hooks.scan, _("scanner"), s->customer_id, s->account, s->entry_id,
-                   NULL);
+        ui_capture(ui, ui_hooks.scan, _("scanner"), s->customer_id, s->account, s->entry_id, NULL);
         return UI_HANDLED | UI_REDRAW;
     case ACT_APPEARANCE:
     case ACT_NAMEPLATE:
@@ -196,8 +191,7 @@ static void entry_dump(struct screen *scr, FILE *out)
             "entry.version=%d\nentry.appearance_photos=%d\nentry.nameplate_photos=%d\n"
             "entry.sync=%s\nentry.focus=%d\n",
             s->en.name, s->en.appearance_remark, s->en.nameplate_remark, s->en.version,
-            s->en.appearance_photos, s->en.nameplate_photos, tree_sync_name(s->en.sync),
-            s->focus);
+            s->en.appearance_photos, s->en.nameplate_photos, tree_sync_name(s->en.sync), s->focus);
 }
 
 static void entry_free(struct screen *scr)

@@ -94,9 +94,8 @@ static int add_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx
     if (fix.state != UI_GPS_FIX)
         fix.lat = fix.lon = fix.accuracy_m = NAN;
     /* An emptied name box means the automatic name, for the time OK was pressed. */
-    if (tree_ops_entry_create(ui->db, s->folder_id, d->fields[0].buf, ui->clock(),
-                              d->fields[1].buf, d->fields[2].buf, fix.lat, fix.lon,
-                              fix.accuracy_m, &id, name, &e)) {
+    if (tree_ops_entry_create(ui->db, s->folder_id, d->fields[0].buf, ui->clock(), d->fields[1].buf,
+                              d->fields[2].buf, fix.lat, fix.lon, fix.accuracy_m, &id, name, &e)) {
         snprintf(d->error, sizeof d->error, "%s", e.msg);
         return 1;
     }
@@ -166,8 +165,8 @@ static void folder_dump(struct screen *scr, FILE *out)
             s->list.sel);
     for (size_t i = 0; i < s->n; i++)
         fprintf(out, "folder.entry.%zu=%s appearance=%d nameplate=%d sync=%s\n", i,
-                s->entries[i].name, s->entries[i].appearance_photos,
-                s->entries[i].nameplate_photos, tree_sync_name(s->entries[i].sync));
+                s->entries[i].name, s->entries[i].appearance_photos, s->entries[i].nameplate_photos,
+                tree_sync_name(s->entries[i].sync));
 }
 
 static void folder_free(struct screen *scr)

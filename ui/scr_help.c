@@ -23,9 +23,7 @@ static void help_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     struct help_scr *s = me(scr);
     int y = y0, key_w = 22, label_w = 12;
     (void)ui;
-    ui_put(y++, 0, w,
-           _("Tap rows, buttons and the bar. F3-F8 change with the screen."),
-           A_BOLD);
+    ui_put(y++, 0, w, _("Tap rows, buttons and the bar. F3-F8 change with the screen."), A_BOLD);
     attr_t hd = A_BOLD | A_UNDERLINE;
     ui_put(y, 0, key_w, _("Keys"), hd);
     ui_put(y, key_w, label_w, _("Action"), hd);

@@ -232,8 +232,7 @@ static void search_dump(struct screen *scr, FILE *out)
             if (s->fields[f].len)
                 fprintf(out, "search.%s=%s\n", customer_field_key((enum customer_field)f),
                         s->fields[f].buf);
-    fprintf(out, "search.terms=%d\nsearch.hits=%d\nsearch.sel=%d\n", s->q.n, s->nhits,
-            s->list.sel);
+    fprintf(out, "search.terms=%d\nsearch.hits=%d\nsearch.sel=%d\n", s->q.n, s->nhits, s->list.sel);
     for (int i = 0; i < s->nhits; i++)
         fprintf(out, "search.hit.%d=%s %s\n", i, s->hits[i].customer.account,
                 s->hits[i].customer.name);

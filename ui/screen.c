@@ -224,8 +224,8 @@ static void draw_status(struct ui *ui, int y, int w)
             snprintf(sync, sizeof sync, _("Sync: %lld queued, %lld failed, last %s"),
                      (long long)ui->sync.queued, (long long)ui->sync.failed, last);
         else
-            snprintf(sync, sizeof sync, _("Sync: %lld queued, last %s"),
-                     (long long)ui->sync.queued, last);
+            snprintf(sync, sizeof sync, _("Sync: %lld queued, last %s"), (long long)ui->sync.queued,
+                     last);
     }
     ui_gps(&fix);
     if (fix.state == UI_GPS_NONE) {
@@ -485,8 +485,9 @@ int ui_run(struct db *db, const struct config *cfg, struct err *e)
     SCREEN *scr = NULL;
     struct ui *ui = NULL;
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-        return err_set(e, GW_EIO, "the full-screen app needs a terminal; see gridwalk --help "
-                                  "for the commands that work without one");
+        return err_set(e, GW_EIO,
+                       "the full-screen app needs a terminal; see gridwalk --help "
+                       "for the commands that work without one");
     const char *term = getenv("TERM");
     if (!term || !*term)
         return err_set(e, GW_EIO, "TERM is not set; cannot draw the screen");

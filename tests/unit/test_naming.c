@@ -42,9 +42,9 @@ static void test_check_refuses(void **state)
     assert_int_equal(naming_check("a\nb", &e), GW_EINVAL);
     assert_int_equal(naming_check("a\tb", &e), GW_EINVAL);
     assert_int_equal(naming_check("\x7f", &e), GW_EINVAL);
-    assert_int_equal(naming_check("\xc2\x85x", &e), GW_EINVAL);  /* C1 control NEL */
-    assert_int_equal(naming_check("\xff\xfe", &e), GW_EINVAL);   /* not UTF-8 */
-    assert_int_equal(naming_check("\xc0\xaf", &e), GW_EINVAL);   /* overlong '/' */
+    assert_int_equal(naming_check("\xc2\x85x", &e), GW_EINVAL);    /* C1 control NEL */
+    assert_int_equal(naming_check("\xff\xfe", &e), GW_EINVAL);     /* not UTF-8 */
+    assert_int_equal(naming_check("\xc0\xaf", &e), GW_EINVAL);     /* overlong '/' */
     assert_int_equal(naming_check("\xed\xa0\x80", &e), GW_EINVAL); /* surrogate */
     assert_int_equal(naming_check(" lead", &e), GW_EINVAL);
     assert_int_equal(naming_check("trail ", &e), GW_EINVAL);

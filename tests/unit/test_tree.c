@@ -20,12 +20,11 @@ static int setup(void **state)
     struct db *db = NULL;
     struct err e = {0};
     assert_int_equal(db_open(&db, ":memory:", &e), GW_OK);
-    assert_int_equal(
-        db_exec(db, &e,
-                "INSERT INTO customers(id,account,name,updated_at) VALUES"
-                "(1,'3301000001','张三','2026-11-01T00:00:00.000Z'),"
-                "(2,'3301000002','李四','2026-11-01T00:00:00.000Z')"),
-        GW_OK);
+    assert_int_equal(db_exec(db, &e,
+                             "INSERT INTO customers(id,account,name,updated_at) VALUES"
+                             "(1,'3301000001','张三','2026-11-01T00:00:00.000Z'),"
+                             "(2,'3301000002','李四','2026-11-01T00:00:00.000Z')"),
+                     GW_OK);
     *state = db;
     return 0;
 }
@@ -117,12 +116,11 @@ static void test_entry_create_edit(void **state)
     int64_t fid, eid, eid2;
     struct tree_entry en;
     assert_int_equal(tree_folder_create(db, 1, 1, "变压器", &fid, &e), GW_OK);
-    assert_int_equal(tree_entry_create(db, fid, "2026-11-22 14:03", NULL, NULL, NAN, NAN, NAN,
-                                       &eid, &e),
-                     GW_OK);
-    assert_int_equal(tree_entry_create(db, fid, "复查", "外观正常", "铭牌缺失", 30.25, 120.17,
-                                       4.5, &eid2, &e),
-                     GW_OK);
+    assert_int_equal(
+        tree_entry_create(db, fid, "2026-11-22 14:03", NULL, NULL, NAN, NAN, NAN, &eid, &e), GW_OK);
+    assert_int_equal(
+        tree_entry_create(db, fid, "复查", "外观正常", "铭牌缺失", 30.25, 120.17, 4.5, &eid2, &e),
+        GW_OK);
     assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind='entry'"), 2);
     assert_string_equal(
         text(db, "SELECT group_concat(key, ',') FROM outbox, json_each(outbox.payload)"
@@ -228,10 +226,10 @@ static void test_remove_keeps_rows_and_queues_tombstones(void **state)
         text(db, "SELECT group_concat(json_extract(payload,'$.kind') || ':' ||"
                  " json_extract(payload,'$.reason'), ',') FROM outbox WHERE kind='tombstone'"),
         "photo:拍糊了,entry:重复,folder:建错");
-    assert_string_equal(
-        text(db, "SELECT group_concat(key, ',') FROM outbox, json_each(outbox.payload)"
-                 " WHERE kind='tombstone' AND json_extract(payload,'$.kind')='photo'"),
-        "kind,uuid,reason,deleted_at");
+    assert_string_equal(text(db,
+                             "SELECT group_concat(key, ',') FROM outbox, json_each(outbox.payload)"
+                             " WHERE kind='tombstone' AND json_extract(payload,'$.kind')='photo'"),
+                        "kind,uuid,reason,deleted_at");
     assert_string_equal(text(db, "SELECT json_extract(payload,'$.uuid') FROM outbox WHERE "
                                  "kind='tombstone' ORDER BY seq LIMIT 1"),
                         "p-1");

@@ -55,13 +55,13 @@ static void test_search_each_field(void **state)
     static const struct {
         const char *typed, *hit;
     } cases[] = {
-        {"3301000002", "search.hit.0=3301000002 李四\n"},   /* account */
-        {"赵六", "search.hit.0=3302000004 赵六\n"},         /* name */
-        {"330200999999", "search.hit.0=3302000006 钱七\n"}, /* meter */
-        {"630_kVA", "search.hit.0=3302000004 赵六\n"},      /* capacity */
+        {"3301000002", "search.hit.0=3301000002 李四\n"},     /* account */
+        {"赵六", "search.hit.0=3302000004 赵六\n"},           /* name */
+        {"330200999999", "search.hit.0=3302000006 钱七\n"},   /* meter */
+        {"630_kVA", "search.hit.0=3302000004 赵六\n"},        /* capacity */
         {"中山路", "search.hit.0=3301000003 王五电器商行\n"}, /* address */
-        {"解放线", "search.hit.0=3301000002 李四\n"},       /* line */
-        {"0.4kV", "search.hit.0=3301000002 李四\n"},        /* voltage */
+        {"解放线", "search.hit.0=3301000002 李四\n"},         /* line */
+        {"0.4kV", "search.hit.0=3301000002 李四\n"},          /* voltage */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char script[256];
@@ -166,12 +166,20 @@ static void test_entry_typed_remarks(void **state)
 {
     struct ui_fixture *f = F(state);
     open_folder(f);
-    fx_keys(f, "F3 Tab type:外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查 Tab type:铭牌字迹清晰 Enter");
+    fx_keys(
+        f,
+        "F3 Tab "
+        "type:外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查 "
+        "Tab type:铭牌字迹清晰 Enter");
     fx_golden(f, "entry-long-remark", 0);
-    assert_model_has(f, "entry.appearance_remark=外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查\n");
+    assert_model_has(
+        f,
+        "entry.appearance_remark="
+        "外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查\n");
     assert_model_has(f, "entry.nameplate_remark=铭牌字迹清晰\n");
     assert_string_equal(
-        fx_text(f, "SELECT json_extract(payload,'$.nameplate_remark') FROM outbox WHERE kind='entry'"),
+        fx_text(f,
+                "SELECT json_extract(payload,'$.nameplate_remark') FROM outbox WHERE kind='entry'"),
         "铭牌字迹清晰");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='entry'"), 1);
 }
@@ -190,12 +198,12 @@ static void test_edit_remarks_later(void **state)
     assert_model_has(f, "entry.version=2\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='entry'"), 2);
     assert_int_equal(
-        fx_count(f, "SELECT max(json_extract(payload,'$.version')) FROM outbox WHERE kind='entry'"), 2);
+        fx_count(f, "SELECT max(json_extract(payload,'$.version')) FROM outbox WHERE kind='entry'"),
+        2);
     /* The first version stays as it was sent. */
-    assert_string_equal(
-        fx_text(f, "SELECT json_extract(payload,'$.appearance_remark') FROM outbox "
-                   "WHERE kind='entry' ORDER BY seq LIMIT 1"),
-        "初查");
+    assert_string_equal(fx_text(f, "SELECT json_extract(payload,'$.appearance_remark') FROM outbox "
+                                   "WHERE kind='entry' ORDER BY seq LIMIT 1"),
+                        "初查");
 }
 
 static void test_remove_with_reason(void **state)
@@ -474,19 +482,15 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_start_screen, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_each_field, fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_search_form_combined, fixture_setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_search_form_combined, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_open_customer, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_folder, fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_entry_automatic_name, fixture_setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_entry_typed_remarks, fixture_setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_entry_automatic_name, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_entry_typed_remarks, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_edit_remarks_later, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_remove_with_reason, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_back_navigation, fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_resize_in_the_middle, fixture_setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_resize_in_the_middle, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_chinese_at_column_edge, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_touch, fixture_setup, fixture_teardown),
