@@ -30,12 +30,14 @@ struct ui_hook_target {
     const char *folder;
 };
 
+/* NONE: no GPS in this build or no gpsd; NOFIX: gpsd but no current fix (lat/lon/at may
+ * still describe the last fix, which is shown with its age but never used); FIX: current. */
 enum ui_gps_state { UI_GPS_NONE, UI_GPS_NOFIX, UI_GPS_FIX };
 
 struct ui_gps_fix {
     enum ui_gps_state state;
     double lat, lon, accuracy_m; /* NaN when unknown */
-    time_t at;                   /* when the fix was taken */
+    time_t at;                   /* when the (last) fix was taken */
 };
 
 /* Each action hook returns GW_OK (it may have set a message with ui_message) or a GW_E*

@@ -107,7 +107,8 @@ static int add_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx
         if (s->entries[i].id == id)
             s->list.sel = (int)i;
     ui_push(ui, scr_entry_new(ui, id, s->customer_id, s->account));
-    return 1; /* already closed */
+    ui_reload_all(ui); /* the status line's queue count too */
+    return 1;          /* already closed */
 }
 
 static int remove_entry(struct ui *ui, int64_t id, const char *reason, struct err *e)

@@ -230,8 +230,13 @@ static void draw_status(struct ui *ui, int y, int w)
     ui_gps(&fix);
     if (fix.state == UI_GPS_NONE) {
         snprintf(gps, sizeof gps, "%s", _("GPS: n/a"));
-    } else if (fix.state == UI_GPS_NOFIX || isnan(fix.lat)) {
+    } else if (isnan(fix.lat)) {
         snprintf(gps, sizeof gps, "%s", _("GPS: no fix"));
+    } else if (fix.state == UI_GPS_NOFIX) {
+        /* The fix was lost: say so, with how old the last one is (never shown as current). */
+        char ago[32];
+        format_ago((long)(ui->clock() - fix.at), ago, sizeof ago);
+        snprintf(gps, sizeof gps, _("GPS: no fix (last %s)"), ago);
     } else {
         char ago[32];
         format_ago((long)(ui->clock() - fix.at), ago, sizeof ago);

@@ -413,6 +413,36 @@ static void test_gps_in_status_and_entry(void **state)
         "30.274085,120.15507,4.6");
 }
 
+static void lost_fix(void *ctx, struct ui_gps_fix *out)
+{
+    (void)ctx;
+    fixed_fix(ctx, out);
+    out->state = UI_GPS_NOFIX;
+    out->at = pinned_at() - 300;
+}
+
+static void no_fix(void *ctx, struct ui_gps_fix *out)
+{
+    (void)ctx;
+    out->state = UI_GPS_NOFIX;
+}
+
+/* A lost fix is shown with its age but never stamped on a new entry. */
+static void test_gps_lost(void **state)
+{
+    struct ui_fixture *f = F(state);
+    ui_hooks.gps_fix = lost_fix;
+    open_folder(f);
+    fx_keys(f, "F3 Enter");
+    fx_golden(f, "entry-fix-lost", 0);
+    ui_hooks.gps_fix = no_fix;
+    fx_keys(f, "Backspace");
+    fx_golden(f, "folder-no-fix", 0);
+    ui_hooks.gps_fix = NULL;
+    assert_string_equal(
+        fx_text(f, "SELECT json_type(payload,'$.lat') FROM outbox WHERE kind='entry'"), "null");
+}
+
 static void test_chinese_catalog(void **state)
 {
     struct ui_fixture *f = F(state);
@@ -500,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_photo_folders, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_gps_in_status_and_entry, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_gps_lost, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_chinese_catalog, zh_setup, fixture_teardown),
         cmocka_unit_test(test_loop_registration),
     };
