@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEARCH_LIMIT 200
+/* Results arrive a page at a time as the user scrolls, up to a cap: past that, typing more
+ * narrows faster than scrolling. */
+#define SEARCH_PAGE 100
+#define SEARCH_CAP 1000
 
 struct search_scr {
     struct screen base;
@@ -26,6 +29,7 @@ struct search_scr {
     int focus; /* form: 0..CF_COUNT-1 */
     struct search_hit *hits;
     int nhits;
+    bool more; /* the store may have more hits than loaded */
     struct ui_list list;
     int list_h;
     struct search_query q;
@@ -63,8 +67,11 @@ static void run(struct search_scr *s, struct ui *ui)
         }
     }
     s->nhits = 0;
-    if (rc == GW_OK && s->q.n > 0)
-        rc = search_run(ui->db, &s->q, 0, SEARCH_LIMIT, s->hits, &s->nhits, &e);
+    s->more = false;
+    if (rc == GW_OK && s->q.n > 0) {
+        rc = search_run(ui->db, &s->q, 0, SEARCH_PAGE, s->hits, &s->nhits, &e);
+        s->more = rc == GW_OK && s->nhits == SEARCH_PAGE;
+    }
     if (rc) {
         snprintf(s->error, sizeof s->error, "%s", e.msg);
         s->nhits = 0;
@@ -136,8 +143,10 @@ static void search_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
                  s->form ? _("Fill in any fields; all must match. Ctrl-F: one box.")
                          : _("Account, name, meter, capacity, address, line or voltage. "
                              "Ctrl-F: form."));
-    else if (s->nhits == SEARCH_LIMIT)
+    else if (s->more && s->nhits >= SEARCH_CAP)
         snprintf(info, sizeof info, _("First %d matches; type more to narrow."), s->nhits);
+    else if (s->more)
+        snprintf(info, sizeof info, _("%d matches so far; scroll for more."), s->nhits);
     else
         snprintf(info, sizeof info, ngettext("%d match", "%d matches", (unsigned long)s->nhits),
                  s->nhits);
@@ -154,6 +163,23 @@ static void search_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     ui_list_scroll(&s->list, s->list_h);
     for (int i = s->list.top; i < s->nhits && y < y0 + h; i++, y++)
         draw_row(s, ui, y, w, i);
+}
+
+/* Loads the next page when the selection nears the end of what is loaded. */
+static void load_more(struct search_scr *s, struct ui *ui)
+{
+    struct err e = {0};
+    int got = 0, want = SEARCH_CAP - s->nhits < SEARCH_PAGE ? SEARCH_CAP - s->nhits : SEARCH_PAGE;
+    if (!s->more || s->list.sel < s->nhits - 5 || want <= 0)
+        return;
+    if (search_run(ui->db, &s->q, s->nhits, want, s->hits + s->nhits, &got, &e)) {
+        snprintf(s->error, sizeof s->error, "%s", e.msg);
+        s->more = false;
+        return;
+    }
+    s->nhits += got;
+    s->more = got == want;
+    s->list.n = s->nhits;
 }
 
 static int open_selected(struct search_scr *s, struct ui *ui)
@@ -191,8 +217,11 @@ static int search_action(struct screen *scr, struct ui *ui, enum ui_action a, in
         return UI_HANDLED | UI_REDRAW;
     case ACT_SEARCH:
         return UI_HANDLED;
-    default:
-        return ui_list_move(&s->list, a, s->list_h - 1);
+    default: {
+        int r = ui_list_move(&s->list, a, s->list_h - 1);
+        load_more(s, ui);
+        return r;
+    }
     }
 }
 
@@ -232,8 +261,9 @@ static void search_dump(struct screen *scr, FILE *out)
             if (s->fields[f].len)
                 fprintf(out, "search.%s=%s\n", customer_field_key((enum customer_field)f),
                         s->fields[f].buf);
-    fprintf(out, "search.terms=%d\nsearch.hits=%d\nsearch.sel=%d\n", s->q.n, s->nhits, s->list.sel);
-    for (int i = 0; i < s->nhits; i++)
+    fprintf(out, "search.terms=%d\nsearch.hits=%d\nsearch.more=%d\nsearch.sel=%d\n", s->q.n,
+            s->nhits, s->more, s->list.sel);
+    for (int i = 0; i < s->nhits && i < 20; i++)
         fprintf(out, "search.hit.%d=%s %s\n", i, s->hits[i].customer.account,
                 s->hits[i].customer.name);
 }
@@ -261,7 +291,7 @@ struct screen *scr_search_new(struct ui *ui)
     struct search_scr *s = calloc(1, sizeof *s);
     if (!s)
         abort();
-    s->hits = calloc(SEARCH_LIMIT, sizeof *s->hits);
+    s->hits = calloc(SEARCH_CAP, sizeof *s->hits);
     if (!s->hits)
         abort();
     s->base.ops = &search_ops;

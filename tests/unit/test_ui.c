@@ -91,6 +91,31 @@ static void test_search_form_combined(void **state)
     assert_model_has(f, "customer.account=3301000003\n");
 }
 
+/* Results come a page at a time while scrolling, up to a cap. */
+static void test_search_pages(void **state)
+{
+    struct ui_fixture *f = F(state);
+    sqlite3_exec_for_tests(
+        f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)"
+           " INSERT INTO customers(account, name, address, updated_at)"
+           " SELECT printf('44%08d', i), '批量客户' || i, '批量路 ' || i || ' 号',"
+           " '2026-11-01T00:00:00.000Z' FROM n");
+    fx_keys(f, "type:批量客户");
+    assert_model_has(f, "search.hits=100\nsearch.more=1\n");
+    fx_golden(f, "search-pages", 0);
+    fx_keys(f, "PgDn PgDn PgDn PgDn PgDn PgDn");
+    assert_model_has(f, "search.hits=200\n");
+    char many[1024] = "";
+    for (int i = 0; i < 80; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "PgDn ");
+    fx_keys(f, many);
+    /* The cap: the last row is the thousandth, and the line says to type more. */
+    assert_model_has(f, "search.hits=1000\nsearch.more=1\nsearch.sel=999\n");
+    fx_golden(f, "search-cap", 0);
+    fx_keys(f, "Ctrl-u type:批量客户119");
+    assert_model_has(f, "search.hits=11\nsearch.more=0\n");
+}
+
 static void test_open_customer(void **state)
 {
     struct ui_fixture *f = F(state);
@@ -513,6 +538,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_start_screen, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_each_field, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_form_combined, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_search_pages, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_open_customer, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_folder, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_entry_automatic_name, fixture_setup, fixture_teardown),
