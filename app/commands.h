@@ -8,6 +8,10 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
+    X("tasks", cmd_tasks, "[--db PATH] [--kind K] [--state S] [--json]",                       \
+      "list this device's tasks in route order")                                               \
+    X("task", cmd_task, "start|done|skip|fail ID [--code C] [--result T]",                      \
+      "move a task on (done needs its evidence)")                                              \
     X("version", cmd_version, "", "print the version")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
