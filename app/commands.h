@@ -8,7 +8,10 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("version", cmd_version, "", "print the version")
+    X("version", cmd_version, "", "print the version")                                       \
+    X("import-customers", cmd_import_customers,                                               \
+      "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                     \
+      "load customers from the marketing system's CSV export")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)
