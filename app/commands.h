@@ -11,7 +11,9 @@
     X("version", cmd_version, "", "print the version")                                       \
     X("import-customers", cmd_import_customers,                                               \
       "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                     \
-      "load customers from the marketing system's CSV export")
+      "load customers from the marketing system's CSV export")                               \
+    X("demo-data", cmd_demo_data, "[--db PATH] --customers N [--seed S] [--csv FILE]",         \
+      "make realistic made-up customers (store or CSV)")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)
