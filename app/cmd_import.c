@@ -44,6 +44,11 @@ static void on_progress(void *ctx, long rows)
         fprintf(stderr, "%ld rows read\n", rows);
 }
 
+static const char *rows(long n)
+{
+    return n == 1 ? "row" : "rows";
+}
+
 int cmd_import_customers(int argc, char **argv)
 {
     const char *db_path = NULL, *file = NULL;
@@ -90,14 +95,15 @@ int cmd_import_customers(int argc, char **argv)
         fprintf(stderr, "%s: %ld more bad rows not shown\n", file, v.bad_hidden);
     if (rc)
         return cli_fail("import-customers", &e);
-    printf("%s (%s): %ld rows: %ld inserted, %ld updated, %ld unchanged, %ld skipped as bad\n",
-           file, import_encoding_name(s.encoding), s.rows, s.inserted, s.updated, s.unchanged,
-           s.bad);
+    printf("%s (%s): %ld %s: %ld inserted, %ld updated, %ld unchanged, %ld skipped as bad\n",
+           file, import_encoding_name(s.encoding), s.rows, rows(s.rows), s.inserted, s.updated,
+           s.unchanged, s.bad);
     if (s.repeated)
-        printf("%ld rows repeated an account of an earlier row; the last row of each account "
+        printf("%ld %s repeated the account of an earlier row; the last row of each account "
                "was kept\n",
-               s.repeated);
+               s.repeated, rows(s.repeated));
     if (s.zero_coords)
-        printf("%ld rows had 0,0 as coordinates; stored as unknown\n", s.zero_coords);
+        printf("%ld %s had 0,0 as coordinates; stored as unknown\n", s.zero_coords,
+               rows(s.zero_coords));
     return CLI_EXIT_OK;
 }

@@ -70,6 +70,7 @@ struct importer {
     long line;     /* physical line being fed, 1-based */
     long rec_line; /* where the record being parsed began */
     int line_start;
+    int last_unterminated; /* the record at the end has no line break after it */
 
     int have_header;
     int ncols;
@@ -382,11 +383,17 @@ static void data_cell(struct importer *im, const char *p, size_t n)
     }
     /* Line breaks and tabs inside quoted cells would break every one-line display of the
      * customer; they carry no meaning in these fields. */
+    size_t w = 0;
     for (size_t k = 0; k < n; k++) {
         unsigned char ch = (unsigned char)p[k];
-        dst[k] = (ch < 0x20 || ch == 0x7F) ? ' ' : (char)ch;
+        if (ch < 0x20 || ch == 0x7F) {
+            if (w == 0 || dst[w - 1] != ' ')
+                dst[w++] = ' ';
+        } else {
+            dst[w++] = (char)ch;
+        }
     }
-    dst[n] = '\0';
+    dst[w] = '\0';
     im->seen[t] = 1;
 }
 
@@ -423,7 +430,8 @@ static void validate(struct importer *im)
 {
     struct customer *c = &im->c;
     if (im->nfields < im->ncols || im->extra_nonempty) {
-        bad_row(im, "wrong number of fields: %d, the header has %d", im->nfields, im->ncols);
+        bad_row(im, "wrong number of fields: %d, the header has %d%s", im->nfields, im->ncols,
+                im->last_unterminated ? " (the file ends here: is it truncated?)" : "");
         return;
     }
     if (!c->account[0]) {
@@ -651,6 +659,14 @@ static void finish(struct importer *im)
              im->rec_line);
         return;
     }
+    /* A file cut short in an unquoted field still parses; the missing line break at its end
+     * is the only sign, so say it (many exporters do omit it, so it is not an error). */
+    if (im->p.pstate != CSV_PSTATE_ROW_NOT_BEGUN && im->have_header) {
+        im->last_unterminated = 1;
+        note(im, IMPORT_WARNING, im->line,
+             "the file ends without a line break; if it was cut short, this last row is "
+             "incomplete");
+    }
     csv_fini(&im->p, cb_field, cb_record, im);
 }
 
@@ -700,7 +716,7 @@ int import_customers(struct db *db, const char *path, const struct import_option
         read_utf8(im, f);
     finish(im);
     if (!im->fatal && !im->have_header)
-        fail(im, GW_EINVAL, "%s is empty: the first row must name the columns", path);
+        fail(im, GW_EINVAL, "the file is empty; its first row must name the columns");
     if (im->fatal) {
         rc = im->fatal;
         goto out;

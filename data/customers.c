@@ -335,7 +335,7 @@ int customers_upsert_commit(struct customers_upsert *u, struct err *e)
     /* A big import leaves a WAL as large as the rows it wrote; fold it back into the store
      * now rather than leaving the file twice its size until the next checkpoint. Failing
      * here (a reader holds the WAL) is harmless: SQLite checkpoints later. */
-    if (rc == GW_OK)
+    if (rc == GW_OK && !db_in_transaction(u->db))
         db_exec(u->db, NULL, "PRAGMA wal_checkpoint(TRUNCATE)");
     upsert_free(u);
     return rc;
