@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SAMPLE 20000
+#define SAMPLE 10000
 
 static int same_customer(const struct customer *a, const struct customer *b)
 {
@@ -175,8 +175,8 @@ static void test_distributions(void **state)
     /* About 15% companies and shops, a few percent without coordinates. */
     assert_in_range(company * 100 / SAMPLE, 10, 20);
     assert_in_range(no_coords * 1000 / SAMPLE, 15, 50);
-    /* 王 is China's most common surname (about 7%), far ahead of 赵 (about 2.3%). */
-    assert_in_range(wang * 1000 / residential, 50, 95);
+    /* 王 is China's most common surname (about 7% nationally; a little more among these 100 surnames), far ahead of 赵 (about 2.3%). */
+    assert_in_range(wang * 1000 / residential, 55, 110);
     assert_true(wang > 2 * zhao && zhao > 0);
     assert_in_range(one_char_given * 100 / residential, 15, 40);
     /* Households are mostly on 220V; firms mostly on 10kV; a few on 35kV and 110kV. */
@@ -228,7 +228,7 @@ static void test_coordinates_cluster(void **state)
         pairs++;
         near += close_by(&sp[i - 1], &sp[i]);
     }
-    assert_true(pairs > 1000);
+    assert_true(pairs > SAMPLE / 10);
     assert_true(near * 100 >= pairs * 90);
     assert_true(random_near * 100 <= random_pairs * 30);
     free(sp);
