@@ -1,6 +1,6 @@
 /* cmd_import.c - `gridwalk import-customers`: the marketing system's CSV export into the store.
  *
- * Prints each bad row as "FILE:N: reason" (the first IMPORT_SHOW_BAD of them; the count of
+ * Prints each bad row as "FILE: line N: reason" (the first IMPORT_SHOW_BAD of them; the count of
  * the rest after) and a one-line summary. Exit status 0 when the rows are in the store, 1
  * when nothing was imported, 2 for bad usage. */
 #include "gridwalk/config.h"
@@ -31,7 +31,7 @@ static void on_note(void *ctx, enum import_note_kind kind, long line, const char
     }
     if (kind == IMPORT_BAD_ROW)
         v->bad_shown++;
-    fprintf(stderr, "%s%s:%ld: %s%s\n", v->tty ? "\r" : "", v->file, line,
+    fprintf(stderr, "%s%s: line %ld: %s%s\n", v->tty ? "\r" : "", v->file, line,
             kind == IMPORT_WARNING ? "warning: " : "", msg);
 }
 
