@@ -42,6 +42,16 @@ static void on_note(void *ctx, enum import_note_kind kind, long line, const char
     nt->n++;
 }
 
+static int progress_seen;
+static long progress_last;
+
+static void on_progress(void *ctx, long rows)
+{
+    (void)ctx;
+    progress_seen++;
+    progress_last = rows;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -239,6 +249,11 @@ static void test_gb18030_detected_and_stated(void **state)
     assert_int_equal(customers_count(db), 0);
     assert_int_equal(run("gbk-bytes.csv", IMPORT_ENC_UTF8, 0, &s, &e), GW_EINVAL);
     assert_true(has_note(2, "not valid UTF-8"));
+    /* A GB18030 byte-order mark is not part of the first column's name. */
+    assert_int_equal(db_exec(db, &e, "DELETE FROM customers"), GW_OK);
+    assert_int_equal(run("gb18030-bom.csv", IMPORT_ENC_AUTO, 0, &s, &e), GW_OK);
+    assert_int_equal(s.inserted, 3);
+    assert_string_equal(get("3300000103").name, "张伟");
     /* Detected, the two GBK bytes pairs are 王伟. */
     assert_int_equal(run("gbk-bytes.csv", IMPORT_ENC_AUTO, 0, &s, &e), GW_OK);
     assert_string_equal(get("3300000601").name, "王伟");
@@ -368,6 +383,61 @@ static void test_truncated_file(void **state)
     free(before);
 }
 
+/* Writes a scratch CSV file from parts; returns its path. */
+static const char *scratch_file(const char *head, char fill, size_t n, const char *tail)
+{
+    static char path[300];
+    snprintf(path, sizeof path, "%s/made.csv", scratch);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(head, f);
+    for (size_t i = 0; i < n; i++)
+        fputc(fill, f);
+    fputs(tail, f);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+static void test_caps_on_what_a_file_can_make_us_hold(void **state)
+{
+    (void)state;
+    struct import_summary s;
+    struct err e = {0};
+    struct import_options o = {.skip_bad = 1, .note = on_note, .ctx = &notes};
+    /* A name longer than the store keeps is a bad row, not a silently cut name. */
+    const char *path = scratch_file("account,name\n3300000701,", 'x', 300, "\n3300000702,ok\n");
+    memset(&notes, 0, sizeof notes);
+    assert_int_equal(import_customers(db, path, &o, &s, &e), GW_OK);
+    assert_int_equal(s.bad, 1);
+    assert_true(has_note(2, "name (户名) is too long (300 bytes"));
+    assert_int_equal(customers_count(db), 1);
+    /* A quote left open swallows the rest of the file; past 1 MiB that is an error at the
+     * line where it opened, whatever --skip-bad says. */
+    path = scratch_file("account,name\n3300000703,\"", 'y', (1u << 20) + 100, "\n3300000704,ok\n");
+    assert_int_equal(import_customers(db, path, &o, &s, &e), GW_ECORRUPT);
+    assert_non_null(strstr(e.msg, "line 2"));
+    assert_non_null(strstr(e.msg, "never closed"));
+    assert_int_equal(customers_count(db), 1);
+    /* A stray quote in the header is not guessed around. */
+    path = scratch_file("account,na\"me\n", 'z', 0, "1,a\n");
+    assert_int_equal(import_customers(db, path, &o, &s, &e), GW_EINVAL);
+    assert_non_null(strstr(e.msg, "header"));
+}
+
+static void test_progress_is_reported(void **state)
+{
+    (void)state;
+    struct import_summary s;
+    struct err e = {0};
+    const char *path = scratch_file("account,name\n", 'q', 0,
+                                    "1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n7,g\n");
+    struct import_options o = {.progress = on_progress, .progress_every = 3};
+    progress_seen = 0;
+    assert_int_equal(import_customers(db, path, &o, &s, &e), GW_OK);
+    assert_int_equal(progress_seen, 2); /* after rows 3 and 6 */
+    assert_int_equal(progress_last, 6);
+}
+
 static void test_unusable_files(void **state)
 {
     (void)state;
@@ -395,6 +465,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicates_last_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_existing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_caps_on_what_a_file_can_make_us_hold, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_progress_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unusable_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
