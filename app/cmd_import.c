@@ -95,8 +95,8 @@ int cmd_import_customers(int argc, char **argv)
         fprintf(stderr, "%s: %ld more bad rows not shown\n", file, v.bad_hidden);
     if (rc)
         return cli_fail("import-customers", &e);
-    printf("%s (%s): %ld %s: %ld inserted, %ld updated, %ld unchanged, %ld skipped as bad\n",
-           file, import_encoding_name(s.encoding), s.rows, rows(s.rows), s.inserted, s.updated,
+    printf("%s (%s): %ld %s: %ld inserted, %ld updated, %ld unchanged, %ld skipped as bad\n", file,
+           import_encoding_name(s.encoding), s.rows, rows(s.rows), s.inserted, s.updated,
            s.unchanged, s.bad);
     if (s.repeated)
         printf("%ld %s repeated the account of an earlier row; the last row of each account "

@@ -65,8 +65,7 @@ static double rng_gauss(struct rng *r)
 
 /* A keyed permutation of [0, limit) for limit <= 2^(2*half_bits): a 4-round Feistel network
  * on 2*half_bits bits, walked until it lands inside the range. */
-static uint64_t permute(uint64_t seed, uint64_t key, uint64_t x, unsigned half_bits,
-                        uint64_t limit)
+static uint64_t permute(uint64_t seed, uint64_t key, uint64_t x, unsigned half_bits, uint64_t limit)
 {
     uint64_t mask = (1ull << half_bits) - 1;
     do {
@@ -87,8 +86,7 @@ struct weighted {
     unsigned weight;
 };
 
-static const char *pick_weighted(struct rng *r, const struct weighted *w, size_t n,
-                                 unsigned total)
+static const char *pick_weighted(struct rng *r, const struct weighted *w, size_t n, unsigned total)
 {
     uint32_t x = rng_below(r, total);
     for (size_t i = 0; i < n; i++) {
@@ -146,8 +144,8 @@ static const char *const trade_chars[] = {
 };
 
 static const char *const industries[] = {
-    "机械", "电子", "纺织", "食品", "建材", "物流", "科技", "化工", "印染",
-    "塑料", "五金", "服饰", "家具", "包装", "汽车配件", "环保", "医疗器械", "照明",
+    "机械", "电子",   "纺织", "食品", "建材", "物流",     "科技",     "化工",     "印染",
+    "塑料", "五金",   "服饰", "家具", "包装", "汽车配件", "环保",     "医疗器械", "照明",
     "电器", "新材料", "建设", "置业", "商贸", "酒店管理", "网络科技", "精密制造",
 };
 
@@ -179,46 +177,86 @@ struct district {
 };
 
 static const struct district districts[] = {
-    {"上城区", 30.272, 120.190, 0.025, 14,
+    {"上城区",
+     30.272,
+     120.190,
+     0.025,
+     14,
      {"解放路", "延安路", "庆春路", "望江路", "秋涛路", "凯旋路", "钱江路", "江锦路", "新塘路",
       "景芳路"}},
-    {"拱墅区", 30.319, 120.142, 0.025, 12,
-     {"莫干山路", "湖墅南路", "大关路", "上塘路", "丽水路", "石祥路", "登云路", "德胜路",
-      "湖州街", "小河路"}},
-    {"西湖区", 30.280, 120.110, 0.030, 13,
+    {"拱墅区",
+     30.319,
+     120.142,
+     0.025,
+     12,
+     {"莫干山路", "湖墅南路", "大关路", "上塘路", "丽水路", "石祥路", "登云路", "德胜路", "湖州街",
+      "小河路"}},
+    {"西湖区",
+     30.280,
+     120.110,
+     0.030,
+     13,
      {"文三路", "文二路", "天目山路", "古墩路", "教工路", "学院路", "文一西路", "紫金港路",
       "西溪路", "留和路"}},
-    {"滨江区", 30.208, 120.212, 0.020, 7,
-     {"江南大道", "滨盛路", "长河路", "网商路", "闻涛路", "江虹路", "西兴路", "浦沿路",
-      "火炬大道", "物联网街"}},
-    {"萧山区", 30.163, 120.265, 0.045, 15,
+    {"滨江区",
+     30.208,
+     120.212,
+     0.020,
+     7,
+     {"江南大道", "滨盛路", "长河路", "网商路", "闻涛路", "江虹路", "西兴路", "浦沿路", "火炬大道",
+      "物联网街"}},
+    {"萧山区",
+     30.163,
+     120.265,
+     0.045,
+     15,
      {"市心路", "金城路", "人民路", "山阴路", "通惠路", "博学路", "育才路", "萧绍路", "建设一路",
       "北干路"}},
-    {"余杭区", 30.290, 120.010, 0.040, 12,
+    {"余杭区",
+     30.290,
+     120.010,
+     0.040,
+     12,
      {"文一西路", "五常大道", "良睦路", "荆长路", "高教路", "龙舟路", "海曙路", "仓兴街",
       "良渚大道", "闲林街"}},
-    {"临平区", 30.420, 120.300, 0.035, 8,
+    {"临平区",
+     30.420,
+     120.300,
+     0.035,
+     8,
      {"人民大道", "迎宾路", "星桥路", "南苑街", "藕花洲大街", "世纪大道", "北沙路", "超山路",
       "塘栖路", "乔司街"}},
-    {"钱塘区", 30.305, 120.345, 0.035, 7,
-     {"学源街", "文泽路", "文渊路", "学林街", "义蓬路", "青六路", "下沙路", "海达北路",
-      "福城路", "听涛路"}},
-    {"富阳区", 30.048, 119.960, 0.035, 6,
+    {"钱塘区",
+     30.305,
+     120.345,
+     0.035,
+     7,
+     {"学源街", "文泽路", "文渊路", "学林街", "义蓬路", "青六路", "下沙路", "海达北路", "福城路",
+      "听涛路"}},
+    {"富阳区",
+     30.048,
+     119.960,
+     0.035,
+     6,
      {"金桥路", "大桥路", "江滨西大道", "桂花路", "恩波大道", "富春街", "公望街", "新登路",
       "东兴路", "春秋路"}},
-    {"临安区", 30.233, 119.724, 0.035, 6,
-     {"钱王街", "衣锦街", "武肃街", "万马路", "锦城街", "城中街", "石镜街", "江桥路",
-      "天目路", "苕溪路"}},
+    {"临安区",
+     30.233,
+     119.724,
+     0.035,
+     6,
+     {"钱王街", "衣锦街", "武肃街", "万马路", "锦城街", "城中街", "石镜街", "江桥路", "天目路",
+      "苕溪路"}},
 };
 
 struct neighbourhood {
     const struct district *d;
     const char *street;
-    unsigned house_no;          /* of the compound or the first building on the street */
-    char compound[32];          /* "华星小区" (residential) */
-    char taiqu[48];             /* "0.4kV华星2号台区" */
-    char feeder[48];            /* "10kV文三Ⅱ线" */
-    char meter_prefix[16];      /* 13 digits: province, class, maker, batch */
+    unsigned house_no;     /* of the compound or the first building on the street */
+    char compound[32];     /* "华星小区" (residential) */
+    char taiqu[48];        /* "0.4kV华星2号台区" */
+    char feeder[48];       /* "10kV文三Ⅱ线" */
+    char meter_prefix[16]; /* 13 digits: province, class, maker, batch */
     double lat, lon;
     int industrial;
 };
@@ -251,7 +289,7 @@ static void neighbourhood(uint64_t seed, uint32_t k, struct neighbourhood *n)
     size_t len = strlen(n->street);
     size_t cut = len >= 6 && strcmp(n->street + len - 6, "大道") == 0   ? len - 6
                  : len >= 6 && strcmp(n->street + len - 6, "大街") == 0 ? len - 6
-                                                                          : len - 3;
+                                                                        : len - 3;
     if (cut > 6)
         cut = 6; /* two characters */
     memcpy(place, n->street, cut);
@@ -268,7 +306,7 @@ static const struct weighted residential_caps[] = {
     {"4", 10}, {"8", 45}, {"10", 20}, {"16", 20}, {"20", 5},
 };
 static const struct weighted company_caps[] = {
-    {"50", 18}, {"80", 14}, {"100", 14}, {"160", 10}, {"200", 8}, {"250", 7},  {"315", 7},
+    {"50", 18}, {"80", 14}, {"100", 14}, {"160", 10}, {"200", 8},  {"250", 7},  {"315", 7},
     {"400", 6}, {"500", 4}, {"630", 4},  {"800", 3},  {"1000", 2}, {"1250", 2}, {"1600", 1},
 };
 static const struct weighted big_caps[] = {
@@ -285,7 +323,8 @@ static int cap_value(const char *cap)
 
 static void person_name(struct rng *r, char *out, size_t n)
 {
-    const char *sur = pick_weighted(r, surnames, COUNT(surnames), weight_total(surnames, COUNT(surnames)));
+    const char *sur =
+        pick_weighted(r, surnames, COUNT(surnames), weight_total(surnames, COUNT(surnames)));
     unsigned shape = rng_below(r, 100);
     const char *a = PICK(r, given_chars);
     if (shape < 28)
@@ -345,8 +384,7 @@ void demodata_customer(uint64_t seed, uint64_t index, struct customer *c)
         company_name(&r, &nb, c->name, sizeof c->name);
         unsigned v = rng_below(&r, 1000);
         if (v < 2) {
-            snprintf(c->capacity, sizeof c->capacity, "%s",
-                     pick_weighted(&r, big_caps + 2, 3, 4));
+            snprintf(c->capacity, sizeof c->capacity, "%s", pick_weighted(&r, big_caps + 2, 3, 4));
             snprintf(c->voltage, sizeof c->voltage, "110kV");
         } else if (v < 20) {
             snprintf(c->capacity, sizeof c->capacity, "%s", pick_weighted(&r, big_caps, 3, 8));
@@ -383,9 +421,9 @@ void demodata_customer(uint64_t seed, uint64_t index, struct customer *c)
         snprintf(c->voltage, sizeof c->voltage, "%s", three_phase ? "380V" : "220V");
         snprintf(c->line, sizeof c->line, "%s", nb.taiqu);
         unsigned floor = 1 + rng_below(&r, 18);
-        snprintf(c->address, sizeof c->address, "杭州市%s%s%u号%s%u幢%u单元%u%02u室",
-                 nb.d->name, nb.street, nb.house_no, nb.compound, 1 + rng_below(&r, 30),
-                 1 + rng_below(&r, 4), floor, 1 + rng_below(&r, 4));
+        snprintf(c->address, sizeof c->address, "杭州市%s%s%u号%s%u幢%u单元%u%02u室", nb.d->name,
+                 nb.street, nb.house_no, nb.compound, 1 + rng_below(&r, 30), 1 + rng_below(&r, 4),
+                 floor, 1 + rng_below(&r, 4));
     }
     c->coord_accuracy_m = NAN;
     if (rng_below(&r, 100) < 3) {
@@ -448,8 +486,7 @@ int demodata_write_csv(FILE *f, uint64_t seed, uint64_t n, struct err *e)
     return GW_OK;
 }
 
-int demodata_to_store(struct db *db, uint64_t seed, uint64_t n, uint64_t *inserted,
-                      struct err *e)
+int demodata_to_store(struct db *db, uint64_t seed, uint64_t n, uint64_t *inserted, struct err *e)
 {
     struct customers_upsert *u = NULL;
     struct customer c;

@@ -34,7 +34,6 @@ int demodata_write_csv(FILE *f, uint64_t seed, uint64_t n, struct err *e);
 
 /* Upserts customers 0..n-1 into the store in one transaction (the import path). On failure
  * nothing is written. inserted (may be NULL) gets the number of new accounts. */
-int demodata_to_store(struct db *db, uint64_t seed, uint64_t n, uint64_t *inserted,
-                      struct err *e);
+int demodata_to_store(struct db *db, uint64_t seed, uint64_t n, uint64_t *inserted, struct err *e);
 
 #endif

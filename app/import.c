@@ -41,19 +41,23 @@ struct column_name {
 
 /* English keys compare case-insensitively, Chinese ones exactly. */
 static const struct column_name column_names[] = {
-    {"account", CF_ACCOUNT},   {"户号", CF_ACCOUNT},         {"name", CF_NAME},
-    {"户名", CF_NAME},         {"meter", CF_METER},          {"表计局号", CF_METER},
-    {"capacity", CF_CAPACITY}, {"合同容量", CF_CAPACITY},    {"address", CF_ADDRESS},
-    {"用电地址", CF_ADDRESS},  {"line", CF_LINE},            {"线路名称", CF_LINE},
-    {"voltage", CF_VOLTAGE},   {"供电电压等级", CF_VOLTAGE}, {"lat", COL_LAT},
-    {"latitude", COL_LAT},     {"纬度", COL_LAT},            {"lon", COL_LON},
-    {"lng", COL_LON},          {"longitude", COL_LON},       {"经度", COL_LON},
+    {"account", CF_ACCOUNT},   {"户号", CF_ACCOUNT},
+    {"name", CF_NAME},         {"户名", CF_NAME},
+    {"meter", CF_METER},       {"表计局号", CF_METER},
+    {"capacity", CF_CAPACITY}, {"合同容量", CF_CAPACITY},
+    {"address", CF_ADDRESS},   {"用电地址", CF_ADDRESS},
+    {"line", CF_LINE},         {"线路名称", CF_LINE},
+    {"voltage", CF_VOLTAGE},   {"供电电压等级", CF_VOLTAGE},
+    {"lat", COL_LAT},          {"latitude", COL_LAT},
+    {"纬度", COL_LAT},         {"lon", COL_LON},
+    {"lng", COL_LON},          {"longitude", COL_LON},
+    {"经度", COL_LON},
 };
 
 static const char *const target_labels[COL_TARGETS] = {
-    "account number (户号)", "name (户名)",    "meter number (表计局号)",
-    "capacity (合同容量)",   "address (用电地址)", "line name (线路名称)",
-    "voltage level (供电电压等级)", "latitude (纬度)", "longitude (经度)",
+    "account number (户号)",        "name (户名)",        "meter number (表计局号)",
+    "capacity (合同容量)",          "address (用电地址)", "line name (线路名称)",
+    "voltage level (供电电压等级)", "latitude (纬度)",    "longitude (经度)",
 };
 
 struct importer {
@@ -166,8 +170,7 @@ static int file_is_utf8(FILE *f, struct err *e, int *is_utf8)
         size_t ok = utf8_valid_prefix(buf, n);
         carry = n - ok;
         /* What is left is either the start of a character cut by the chunk or an error. */
-        if (carry > 3 || utf8_valid_prefix(buf + ok, carry) != 0 ||
-            (carry > 0 && buf[ok] < 0xC2)) {
+        if (carry > 3 || utf8_valid_prefix(buf + ok, carry) != 0 || (carry > 0 && buf[ok] < 0xC2)) {
             *is_utf8 = 0;
             break;
         }
@@ -181,7 +184,8 @@ static int file_is_utf8(FILE *f, struct err *e, int *is_utf8)
     return GW_OK;
 }
 
-static void bad_row(struct importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bad_row(struct importer *im, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void bad_row(struct importer *im, const char *fmt, ...)
 {
@@ -300,8 +304,8 @@ static void header_done(struct importer *im)
         return;
     }
     if ((where[COL_LAT] < 0) != (where[COL_LON] < 0)) {
-        fail(im, GW_EINVAL, "line %ld: the header has a %s column but no %s column",
-             im->rec_line, target_labels[where[COL_LAT] < 0 ? COL_LON : COL_LAT],
+        fail(im, GW_EINVAL, "line %ld: the header has a %s column but no %s column", im->rec_line,
+             target_labels[where[COL_LAT] < 0 ? COL_LON : COL_LAT],
              target_labels[where[COL_LAT] < 0 ? COL_LAT : COL_LON]);
         return;
     }
@@ -531,8 +535,7 @@ static void cb_record(int term, void *data)
         store_row(im);
     if (im->bad)
         report_bad(im);
-    if (im->o->progress && im->o->progress_every > 0 &&
-        im->s->rows % im->o->progress_every == 0)
+    if (im->o->progress && im->o->progress_every > 0 && im->s->rows % im->o->progress_every == 0)
         im->o->progress(im->o->ctx, im->s->rows);
     row_reset(im);
 }

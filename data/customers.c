@@ -47,8 +47,8 @@ const char *customer_field_text(const struct customer *c, enum customer_field f)
     return "";
 }
 
-#define CUSTOMER_COLUMNS                                                                       \
-    "id, account, name, meter, capacity, address, line, voltage, lat, lon, "                   \
+#define CUSTOMER_COLUMNS                                                                           \
+    "id, account, name, meter, capacity, address, line, voltage, lat, lon, "                       \
     "coord_accuracy_m, coord_source, updated_at"
 
 static void row_to_customer(sqlite3_stmt *st, struct customer *c)
@@ -98,7 +98,8 @@ int customers_get(struct db *db, int64_t id, struct customer *out, struct err *e
 {
     char what[32];
     snprintf(what, sizeof what, "with id %lld", (long long)id);
-    sqlite3_stmt *st = db_prepare(db, e, "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE id = :id");
+    sqlite3_stmt *st =
+        db_prepare(db, e, "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE id = :id");
     if (!st)
         return GW_EDB;
     db_bind_int64(st, ":id", id);
@@ -257,8 +258,7 @@ static int coords_ok(double lat, double lon)
 {
     if (isnan(lat) && isnan(lon))
         return 1;
-    return isfinite(lat) && isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 &&
-           lon <= 180;
+    return isfinite(lat) && isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
 }
 
 int customers_upsert_row(struct customers_upsert *u, const struct customer *c,

@@ -153,9 +153,10 @@ static void test_coordinates_rules(void **state)
     enum customers_upsert_result r[3];
     upsert(rows, 3, r);
     /* P1 was pinned on site by an inspector. */
-    assert_int_equal(db_exec(db, NULL, "UPDATE customers SET lat=30.15, lon=120.15, "
-                                       "coord_source='pinned', coord_accuracy_m=3 "
-                                       "WHERE account='P1'"),
+    assert_int_equal(db_exec(db, NULL,
+                             "UPDATE customers SET lat=30.15, lon=120.15, "
+                             "coord_source='pinned', coord_accuracy_m=3 "
+                             "WHERE account='P1'"),
                      GW_OK);
     struct customer again[3] = {make("P1", "甲", 30.9, 120.9), make("P2", "乙", NAN, NAN),
                                 make("P3", "丙", 30.3, 120.3)};

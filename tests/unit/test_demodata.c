@@ -175,7 +175,8 @@ static void test_distributions(void **state)
     /* About 15% companies and shops, a few percent without coordinates. */
     assert_in_range(company * 100 / SAMPLE, 10, 20);
     assert_in_range(no_coords * 1000 / SAMPLE, 15, 50);
-    /* 王 is China's most common surname (about 7% nationally; a little more among these 100 surnames), far ahead of 赵 (about 2.3%). */
+    /* 王 is China's most common surname (about 7% nationally; a little more among these 100
+     * surnames), far ahead of 赵 (about 2.3%). */
     assert_in_range(wang * 1000 / residential, 55, 110);
     assert_true(wang > 2 * zhao && zhao > 0);
     assert_in_range(one_char_given * 100 / residential, 15, 40);
@@ -286,12 +287,9 @@ static void test_csv_import_roundtrip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_deterministic_per_seed),
-        cmocka_unit_test(test_field_formats),
-        cmocka_unit_test(test_unique_numbers),
-        cmocka_unit_test(test_distributions),
-        cmocka_unit_test(test_coordinates_cluster),
-        cmocka_unit_test(test_csv_import_roundtrip),
+        cmocka_unit_test(test_deterministic_per_seed), cmocka_unit_test(test_field_formats),
+        cmocka_unit_test(test_unique_numbers),         cmocka_unit_test(test_distributions),
+        cmocka_unit_test(test_coordinates_cluster),    cmocka_unit_test(test_csv_import_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,11 +82,11 @@ static const char *data_file(const char *name)
     return path;
 }
 
-static int run(const char *name, enum import_encoding enc, int skip_bad,
-               struct import_summary *s, struct err *e)
+static int run(const char *name, enum import_encoding enc, int skip_bad, struct import_summary *s,
+               struct err *e)
 {
-    struct import_options o = {.encoding = enc, .skip_bad = skip_bad, .note = on_note,
-                               .ctx = &notes};
+    struct import_options o = {
+        .encoding = enc, .skip_bad = skip_bad, .note = on_note, .ctx = &notes};
     memset(&notes, 0, sizeof notes);
     err_clear(e);
     return import_customers(db, data_file(name), &o, s, e);
@@ -348,8 +348,9 @@ static void test_update_existing(void **state)
     struct import_summary s;
     struct err e = {0};
     assert_int_equal(run("duplicates.csv", IMPORT_ENC_AUTO, 0, &s, &e), GW_OK);
-    assert_int_equal(db_exec(db, &e, "UPDATE customers SET name='旧名' WHERE account IN "
-                                     "('3300000302','3300000303')"),
+    assert_int_equal(db_exec(db, &e,
+                             "UPDATE customers SET name='旧名' WHERE account IN "
+                             "('3300000302','3300000303')"),
                      GW_OK);
     assert_int_equal(run("duplicates.csv", IMPORT_ENC_AUTO, 0, &s, &e), GW_OK);
     /* Row by row: 301 goes back to 第一次 (updated) and on to 第三次 (repeated twice), 302
@@ -429,8 +430,8 @@ static void test_progress_is_reported(void **state)
     (void)state;
     struct import_summary s;
     struct err e = {0};
-    const char *path = scratch_file("account,name\n", 'q', 0,
-                                    "1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n7,g\n");
+    const char *path =
+        scratch_file("account,name\n", 'q', 0, "1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n7,g\n");
     struct import_options o = {.progress = on_progress, .progress_every = 3};
     progress_seen = 0;
     assert_int_equal(import_customers(db, path, &o, &s, &e), GW_OK);
@@ -465,8 +466,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicates_last_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_existing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_caps_on_what_a_file_can_make_us_hold, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_caps_on_what_a_file_can_make_us_hold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unusable_files, setup, teardown),
     };

@@ -125,8 +125,7 @@ static int setup(void **state)
     snprintf(store, sizeof store, "%s/store.db", scratch);
     snprintf(csv, sizeof csv, "%s/customers.csv", scratch);
     snprintf(n, sizeof n, "%d", EXISTING);
-    const char *make_store[] = {"demo-data", "--db", store, "--customers", n, "--seed", "7",
-                                NULL};
+    const char *make_store[] = {"demo-data", "--db", store, "--customers", n, "--seed", "7", NULL};
     if (run_gridwalk(make_store) != 0)
         return -1;
     snprintf(n, sizeof n, "%d", ROWS);
