@@ -282,6 +282,9 @@ static void header_done(struct importer *im)
         int t = column_target(im->header[i]);
         im->col_target[i] = t;
         if (t == COL_IGNORED) {
+            /* Spreadsheets leave nameless columns after the last one: not worth a word. */
+            if (!im->header[i][0])
+                continue;
             char msg[256];
             snprintf(msg, sizeof msg, "column %d '%s' is not a customer field; it is ignored",
                      i + 1, im->header[i]);
@@ -430,6 +433,22 @@ static int parse_coord(struct importer *im, const char *text, double limit, doub
     return GW_OK;
 }
 
+/* "3.30012E+09": what a spreadsheet makes of a long number it was allowed to treat as one.
+ * The digits it dropped are gone, so such a row cannot be imported. */
+static int spreadsheet_mangled(const char *s)
+{
+    const char *e = strpbrk(s, "Ee");
+    if (!e || e == s || (e[1] != '+' && e[1] != '-') || !e[2])
+        return 0;
+    for (const char *p = s; p < e; p++)
+        if ((*p < '0' || *p > '9') && *p != '.')
+            return 0;
+    for (const char *p = e + 2; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
 static void validate(struct importer *im)
 {
     struct customer *c = &im->c;
@@ -440,6 +459,14 @@ static void validate(struct importer *im)
     }
     if (!c->account[0]) {
         bad_row(im, "missing account number (户号)");
+        return;
+    }
+    if (spreadsheet_mangled(c->account) || spreadsheet_mangled(c->meter)) {
+        int acc = spreadsheet_mangled(c->account);
+        bad_row(im,
+                "%s '%s' was turned into a rounded number by a spreadsheet; export that "
+                "column as text",
+                acc ? "account number" : "meter number", acc ? c->account : c->meter);
         return;
     }
     for (const char *p = c->account; *p; p++)

@@ -439,6 +439,21 @@ static void test_progress_is_reported(void **state)
     assert_int_equal(progress_last, 6);
 }
 
+static void test_spreadsheet_damage(void **state)
+{
+    (void)state;
+    struct import_summary s;
+    struct err e = {0};
+    /* Numbers a spreadsheet rounded are bad rows; nameless trailing columns pass quietly. */
+    assert_int_equal(run("spreadsheet.csv", IMPORT_ENC_AUTO, 1, &s, &e), GW_OK);
+    assert_int_equal(s.inserted, 1);
+    assert_int_equal(s.bad, 2);
+    assert_int_equal(notes.n, 2);
+    assert_true(has_note(2, "meter number '3.31001E+21' was turned into a rounded number"));
+    assert_true(has_note(3, "account number '3.30001E+09'"));
+    assert_string_equal(get("3300000803").name, "张伟");
+}
+
 static void test_unusable_files(void **state)
 {
     (void)state;
@@ -468,6 +483,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncated_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_on_what_a_file_can_make_us_hold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spreadsheet_damage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unusable_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
