@@ -529,12 +529,12 @@ static void store_row(struct importer *im)
     }
 }
 
-static void report_bad(struct importer *im)
+static void report_bad(struct importer *im, int quote_trouble)
 {
     char msg[400];
-    /* A row that runs over several lines is usually a quote gone astray that swallowed the
-     * rows after it: say so, or those rows vanish without a word. */
-    if (im->line > im->rec_line)
+    /* A row with the wrong shape that runs over several lines is usually a quote gone astray
+     * that swallowed the rows after it: say so, or those rows vanish without a word. */
+    if (quote_trouble && im->line > im->rec_line)
         snprintf(msg, sizeof msg, "%s (this row runs on to line %ld: check its quotes)", im->why,
                  im->line);
     else
@@ -561,7 +561,7 @@ static void cb_record(int term, void *data)
     if (!im->bad && (im->o->skip_bad || im->s->bad == 0))
         store_row(im);
     if (im->bad)
-        report_bad(im);
+        report_bad(im, im->nfields != im->ncols);
     if (im->o->progress && im->o->progress_every > 0 && im->s->rows % im->o->progress_every == 0)
         im->o->progress(im->o->ctx, im->s->rows);
     row_reset(im);
@@ -579,7 +579,7 @@ static void resync(struct importer *im)
     im->bad = 0;
     bad_row(im, "a quote in the wrong place (a field must be all quoted or not at all; "
                 "a quote inside a quoted field is written twice)");
-    report_bad(im);
+    report_bad(im, 1);
     row_reset(im);
     csv_free(&im->p);
     if (csv_init(&im->p, CSV_STRICT | CSV_APPEND_NULL) != 0)
