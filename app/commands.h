@@ -8,6 +8,11 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
+    X("import-customers", cmd_import_customers,                                               \
+      "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                     \
+      "load customers from the marketing system's CSV export")                               \
+    X("demo-data", cmd_demo_data, "[--db PATH] --customers N [--seed S] [--csv FILE]",         \
+      "make realistic made-up customers (store or CSV)")                                     \
     X("tasks", cmd_tasks, "[--db PATH] [--kind K] [--state S] [--json]",                       \
       "list this device's tasks in route order")                                               \
     X("task", cmd_task, "start|done|skip|fail ID [--code C] [--result T]",                      \
