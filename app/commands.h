@@ -12,7 +12,16 @@
     X("folder", cmd_folder, "new|rename|remove ...", "topic folders of a customer's tree")     \
     X("entry", cmd_entry, "new|edit|remove ...", "entries in a topic folder")                  \
     X("photo", cmd_photo, "remove ID --reason TEXT", "tombstone a photo")                      \
-    X("tree", cmd_tree, "ACCOUNT [--json]", "show a customer's directory tree")
+    X("tree", cmd_tree, "ACCOUNT [--json]", "show a customer's directory tree")                \
+    X("import-customers", cmd_import_customers,                                                \
+      "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                      \
+      "load customers from the marketing system's CSV export")                                 \
+    X("demo-data", cmd_demo_data, "[--db PATH] --customers N [--seed S] [--csv FILE]",         \
+      "make realistic made-up customers (store or CSV)")                                       \
+    X("tasks", cmd_tasks, "[--db PATH] [--kind K] [--state S] [--json]",                       \
+      "list this device's tasks in route order")                                               \
+    X("task", cmd_task, "start|done|skip|fail ID [--code C] [--result T]",                     \
+      "move a task on (done needs its evidence)")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)
