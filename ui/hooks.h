@@ -40,8 +40,8 @@ struct ui_gps_fix {
     time_t at;                   /* when the (last) fix was taken */
 };
 
-/* Each action hook returns GW_OK (it may have set a message with ui_message) or a GW_E*
- * code with a message in e that the status line shows. */
+/* Each action hook returns GW_OK (it may have set a message with ui_hook_message) or a
+ * GW_E* code with a message in e that the status line shows. */
 typedef int (*ui_hook_fn)(const struct ui_hook_target *t, void *ctx, struct err *e);
 
 struct ui_hooks {
@@ -58,5 +58,12 @@ struct ui_hooks {
 
 /* The one table, all NULL until a part fills it. */
 extern struct ui_hooks ui_hooks;
+
+/* For hooks and their loop callbacks (loop.h): show a line on the status line (error lines
+ * highlighted), and have every open screen re-read the store (after a photo was saved, say);
+ * the manager redraws when the callback returns UI_REDRAW. */
+void ui_hook_message(struct ui *ui, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ui_hook_refresh(struct ui *ui);
 
 #endif

@@ -79,6 +79,20 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
     ui->msg_error = error;
 }
 
+void ui_hook_message(struct ui *ui, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+    va_end(ap);
+    ui->msg_error = error != 0;
+}
+
+void ui_hook_refresh(struct ui *ui)
+{
+    ui_reload_all(ui);
+}
+
 void ui_reload_all(struct ui *ui)
 {
     for (int i = 0; i < ui->depth; i++)

@@ -349,7 +349,15 @@ static int photo_hook(const struct ui_hook_target *t, void *ctx, struct err *e)
 {
     (void)e;
     snprintf(ctx, 64, "%s/%lld/%s", t->account, (long long)t->entry_id, t->folder);
+    ui_hook_message(t->ui, 0, "photo saved");
     return GW_OK;
+}
+
+static int failing_scan(const struct ui_hook_target *t, void *ctx, struct err *e)
+{
+    (void)t;
+    (void)ctx;
+    return err_set(e, GW_EDEVICE, "no scanner answers on test:0");
 }
 
 static void test_hook_gets_target(void **state)
@@ -363,8 +371,15 @@ static void test_hook_gets_target(void **state)
     fx_golden(f, "capture-choice", 0);
     fx_keys(f, "Tab Enter");
     ui_hooks.take_photo = NULL;
-    ui_hooks.ctx = NULL;
     assert_string_equal(seen, "3301000002/1/nameplate");
+    assert_model_has(f, "message=photo saved\n");
+    assert_model_has(f, "stack.4=entry\n");
+    /* In a photo folder the hook gets that folder without asking; its error is shown. */
+    ui_hooks.scan = failing_scan;
+    fx_keys(f, "a F7");
+    assert_model_has(f, "message=error: scanner: no scanner answers on test:0\n");
+    ui_hooks.scan = NULL;
+    ui_hooks.ctx = NULL;
 }
 
 static void seed_photos(struct ui_fixture *f)
