@@ -18,7 +18,9 @@ struct config;
 struct ui;
 
 /* Runs the app on the terminal until the user quits. db and cfg stay owned by the caller.
- * Returns GW_OK, or GW_EIO when the terminal cannot be used (message in e). */
+ * Returns GW_OK, or GW_EIO when the terminal cannot be used (message in e). With
+ * GRIDWALK_UI_SCRIPT set in the environment (benchmarks, end-to-end tests) it runs those
+ * steps (see ui_script) after the first drawn screen and returns. */
 int ui_run(struct db *db, const struct config *cfg, struct err *e);
 
 /* Creates the app state on an already initialised curses screen and opens the search
