@@ -49,7 +49,7 @@ static void fill_item(sqlite3_stmt *st, struct outbox_item *it)
 static int load_blobs(struct db *db, struct outbox_item *it, struct err *e)
 {
     sqlite3_stmt *st = db_prepare(db, e, "SELECT sha256 FROM outbox_blobs WHERE seq = :seq "
-                                         "ORDER BY rowid");
+                                         "ORDER BY sha256");
     if (!st)
         return GW_EDB;
     int rc = GW_OK, cap = 4, n = 0, step;
@@ -72,8 +72,8 @@ static int load_blobs(struct db *db, struct outbox_item *it, struct err *e)
     return rc;
 }
 
-int outbox_take(struct db *db, const char *now, int limit, int all, struct outbox_item **items,
-                int *n, struct err *e)
+int outbox_take(struct db *db, const char *now, int64_t after, int limit, int all,
+                struct outbox_item **items, int *n, struct err *e)
 {
     int rc = GW_OK, step, got = 0;
     struct outbox_item *arr = NULL;
@@ -83,16 +83,17 @@ int outbox_take(struct db *db, const char *now, int limit, int all, struct outbo
         return GW_OK;
     sqlite3_stmt *st = db_prepare(
         db, e,
-        all ? "SELECT " ITEM_COLS ", payload FROM outbox WHERE state <> 'sent' "
+        all ? "SELECT " ITEM_COLS ", payload FROM outbox WHERE seq > :after AND state <> 'sent' "
               "ORDER BY seq LIMIT :lim"
-            : "SELECT " ITEM_COLS ", payload FROM outbox WHERE state = 'queued' "
-              "   OR (state = 'failed' AND next_try_at IS NOT NULL AND next_try_at <= :now) "
+            : "SELECT " ITEM_COLS ", payload FROM outbox WHERE seq > :after AND (state = 'queued' "
+              "   OR (state = 'failed' AND next_try_at IS NOT NULL AND next_try_at <= :now)) "
               "ORDER BY seq LIMIT :lim");
     if (!st)
         return GW_EDB;
     if (!all)
         db_bind_text(st, ":now", now);
     db_bind_int64(st, ":lim", limit);
+    db_bind_int64(st, ":after", after);
     arr = xcalloc((size_t)limit, sizeof *arr);
     while ((step = db_step(db, st, e)) == SQLITE_ROW) {
         fill_item(st, &arr[got]);
@@ -191,6 +192,20 @@ int64_t outbox_retry_held(struct db *db, struct err *e)
     int64_t changed = db_step(db, st, e) < 0 ? -1 : sqlite3_changes(db_sqlite(db));
     sqlite3_finalize(st);
     return changed;
+}
+
+int outbox_next_try(struct db *db, char out[DB_TIME_LEN], struct err *e)
+{
+    out[0] = '\0';
+    sqlite3_stmt *st = db_prepare(db, e, "SELECT min(next_try_at) FROM outbox "
+                                         "WHERE state = 'failed' AND next_try_at IS NOT NULL");
+    if (!st)
+        return GW_EDB;
+    int step = db_step(db, st, e);
+    if (step == SQLITE_ROW)
+        db_col_copy(st, 0, out, DB_TIME_LEN);
+    sqlite3_finalize(st);
+    return step < 0 ? GW_EDB : GW_OK;
 }
 
 int outbox_counts(struct db *db, struct outbox_counts *out, struct err *e)

@@ -41,11 +41,11 @@ struct outbox_counts {
     int64_t sent;
 };
 
-/* Takes up to `limit` rows that are due at `now` (queued, or failed with next_try_at <= now),
- * in seq order. all=1 takes every row not yet sent, due or not (export-bundle). *items is
- * owned by the caller: release with outbox_items_free. */
-int outbox_take(struct db *db, const char *now, int limit, int all, struct outbox_item **items,
-                int *n, struct err *e);
+/* Takes up to `limit` rows after seq `after` that are due at `now` (queued, or failed with
+ * next_try_at <= now), in seq order. all=1 takes every row not yet sent, due or not
+ * (export-bundle). *items is owned by the caller: release with outbox_items_free. */
+int outbox_take(struct db *db, const char *now, int64_t after, int limit, int all,
+                struct outbox_item **items, int *n, struct err *e);
 void outbox_items_free(struct outbox_item *items, int n);
 
 /* Marks rows sent (with sent_at = now) in one transaction. */
@@ -58,6 +58,9 @@ int outbox_mark_failed(struct db *db, int64_t seq, const char *error, const char
 
 /* Makes every failed row due now (the user's "retry now"); returns the count or -1. */
 int64_t outbox_retry_held(struct db *db, struct err *e);
+
+/* The earliest next_try_at of a row waiting to retry, copied to out ("" when none). */
+int outbox_next_try(struct db *db, char out[DB_TIME_LEN], struct err *e);
 
 /* Counts by state, for the status line. */
 int outbox_counts(struct db *db, struct outbox_counts *out, struct err *e);

@@ -146,7 +146,7 @@ static int basic_auth(struct hub_http *h, struct MHD_Connection *c, struct req *
         len--; /* EVP_DecodeBlock counts the padding as zero bytes */
     dec[len] = '\0';
     char *colon = strchr((char *)dec, ':');
-    if (!colon || memchr(dec, '\0', (size_t)len) != dec + len)
+    if (!colon || memchr(dec, 0, (size_t)len) != NULL)
         return -2;
     *colon = '\0';
     char key[WIRE_SHA_LEN];

@@ -15,3 +15,16 @@ gridwalk-hub_LDLIBS := -lpthread
 UNIT_TESTS += test_wire
 test_wire_SRCS := tests/unit/test_wire.c
 test_wire_MODULES := syncwire
+
+MODULES += syncagent
+syncagent_SRCS := sync/agent.c
+syncagent_PKGS := libcurl jansson
+syncagent_LDLIBS := -lm
+
+PROGRAMS += gridwalk-syncd
+gridwalk-syncd_SRCS := sync/syncd_main.c
+gridwalk-syncd_MODULES := syncagent syncwire data
+
+TOOLS += gw-sync-fill
+gw-sync-fill_SRCS := sync/tools/fill.c
+gw-sync-fill_MODULES := data syncwire
