@@ -8,7 +8,8 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("version", cmd_version, "", "print the version")
+    X("version", cmd_version, "", "print the version")                                           \
+    X("export-bundle", cmd_export_bundle, "[--db PATH] FILE", "write unsent changes for a USB stick")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)
