@@ -374,8 +374,9 @@ static int blob_upload(struct agent *a, const char *sha, int64_t offset, struct 
     }
     if (offset < 0 || offset >= sb.st_size || lseek(fd, offset, SEEK_SET) != offset)
         offset = 0;
-    if (offset)
-        lseek(fd, offset, SEEK_SET);
+    if (offset && a->cfg.verbose)
+        fprintf(stderr, "gridwalk-syncd: photo %.12s: resuming at byte %" PRId64 "\n", sha,
+                offset);
     struct upload up = {fd, sb.st_size - offset};
     if (offset)
         snprintf(range, sizeof range, "bytes %" PRId64 "-%" PRId64 "/%" PRId64, offset,
