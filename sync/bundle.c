@@ -85,6 +85,14 @@ int bundle_write_blob(struct bundle_writer *w, const char *sha, const char *file
     unsigned char buf[65536];
     if (json_object_get(w->seen, sha))
         return GW_OK;
+    /* Checked before anything is written, so a damaged media file never enters the bundle
+     * under a name it does not hash to; the copy below is hashed again in case it changed. */
+    int rc = wire_sha256_file(file_path, got, e);
+    if (rc)
+        return rc;
+    if (strcmp(got, sha) != 0)
+        return err_set(e, GW_ECORRUPT, "%s does not hash to %s; the media store is damaged",
+                       file_path, sha);
     int fd = open(file_path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
@@ -99,7 +107,6 @@ int bundle_write_blob(struct bundle_writer *w, const char *sha, const char *file
     archive_entry_set_perm(ent, 0644);
     archive_entry_set_size(ent, sb.st_size);
     archive_entry_set_mtime(ent, sb.st_mtime, 0);
-    int rc = GW_OK;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx)
         abort();
@@ -125,8 +132,8 @@ int bundle_write_blob(struct bundle_writer *w, const char *sha, const char *file
     if (rc == GW_OK && total != sb.st_size)
         rc = err_set(e, GW_EIO, "%s changed size while it was copied", file_path);
     if (rc == GW_OK && strcmp(got, sha) != 0)
-        rc = err_set(e, GW_ECORRUPT, "%s does not hash to %s; the media store is damaged",
-                     file_path, sha);
+        rc = err_set(e, GW_ECORRUPT, "%s changed while it was copied; the bundle is unusable",
+                     file_path);
     if (rc == GW_OK)
         json_object_set_new(w->seen, sha, json_true());
     return rc;

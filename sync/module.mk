@@ -28,3 +28,8 @@ gridwalk-syncd_MODULES := syncagent syncwire data
 TOOLS += gw-sync-fill
 gw-sync-fill_SRCS := sync/tools/fill.c
 gw-sync-fill_MODULES := data syncwire
+
+# The tablet side's outbox and pull live in data/ (shared with the app); their test is ours.
+UNIT_TESTS += test_outbox
+test_outbox_SRCS := tests/unit/test_outbox.c
+test_outbox_MODULES := data
