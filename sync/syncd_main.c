@@ -2,6 +2,7 @@
  *
  *   gridwalk-syncd [--db PATH] [--hub URL] [--token-file F] [--ca-file F] [--once]
  *                  [--interval SECONDS] [--backoff-max SECONDS] [--config F] [--verbose]
+ *                  [--batch RECORDS]
  *
  * Defaults come from config.ini ($XDG_CONFIG_HOME/gridwalk/config.ini, else
  * ~/.config/gridwalk/config.ini), section [sync]: hub, token_file, ca_file, db, interval,
@@ -123,7 +124,8 @@ static double seconds_until(const char *iso)
 
 static const char usage_text[] =
     "usage: gridwalk-syncd [--db PATH] [--hub URL] [--token-file F] [--ca-file F] [--once]\n"
-    "                      [--interval SECONDS] [--backoff-max SECONDS] [--config F] [--verbose]\n";
+    "                      [--interval SECONDS] [--backoff-max SECONDS] [--config F] [--verbose]\n"
+    "                      [--batch RECORDS]\n";
 
 int main(int argc, char **argv)
 {
@@ -133,11 +135,12 @@ int main(int argc, char **argv)
         {"once", no_argument, NULL, 'o'},              {"interval", required_argument, NULL, 'i'},
         {"backoff-max", required_argument, NULL, 'b'}, {"config", required_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'H'},
+        {"batch", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0}};
     struct settings s = {.interval = 300, .backoff_max = 300};
     const char *o_db = NULL, *o_hub = NULL, *o_tok = NULL, *o_ca = NULL, *o_cfg = NULL;
     double o_interval = -1, o_backoff = -1;
-    int once = 0, verbose = 0, ch;
+    int once = 0, verbose = 0, batch = 100, ch;
     while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
         switch (ch) {
         case 'd': o_db = optarg; break;
@@ -149,6 +152,7 @@ int main(int argc, char **argv)
         case 'b': o_backoff = strtod(optarg, NULL); break;
         case 'f': o_cfg = optarg; break;
         case 'v': verbose = 1; break;
+        case 'B': batch = (int)strtol(optarg, NULL, 10); break;
         case 'H': fputs(usage_text, stdout); return 0;
         default: fputs(usage_text, stderr); return 2;
         }
@@ -227,7 +231,7 @@ int main(int argc, char **argv)
         struct agent *a = NULL;
         struct agent_report r;
         char token[512];
-        struct agent_config cfg = {s.hub, token, s.ca_file[0] ? s.ca_file : NULL, 100, 1.0,
+        struct agent_config cfg = {s.hub, token, s.ca_file[0] ? s.ca_file : NULL, batch, 1.0,
                                    s.backoff_max, verbose};
         int prc = read_token(s.token_file, token, sizeof token, &e);
         if (prc == GW_OK)

