@@ -33,3 +33,7 @@ gw-sync-fill_MODULES := data syncwire
 UNIT_TESTS += test_outbox
 test_outbox_SRCS := tests/unit/test_outbox.c
 test_outbox_MODULES := data
+
+TOOLS += gw-nfq-delay
+gw-nfq-delay_SRCS := sync/tools/nfq_delay.c
+gw-nfq-delay_PKGS := libnetfilter_queue
