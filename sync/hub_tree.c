@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NAME_CAP 120 /* bytes; leaves room for the path under every file system's limit */
 
@@ -39,6 +40,11 @@ void tree_root(struct tree_node *out)
     memset(out, 0, sizeof *out);
     out->level = TL_ROOT;
     snprintf(out->name, sizeof out->name, "/");
+    /* The root changes whenever anything arrives; "now" is the honest modification time. */
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out->mtime, sizeof out->mtime, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
 void tree_list_free(struct tree_list *l)

@@ -66,3 +66,6 @@ hub_stop() {
 outbox_left() { sqlite3 "$1" "SELECT count(*) FROM outbox WHERE state <> 'sent'"; }
 
 trap sync_cleanup EXIT
+
+# outbox_empty DB: true when every row was sent (for wait_for).
+outbox_empty() { [ "$(outbox_left "$1")" = 0 ]; }

@@ -42,4 +42,22 @@ ok "  ...and the pin is then uploaded" test "$(outbox_left "$TAB")" = 0
 "$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --once 2>"$SYNC_TMP/a4.log"
 ok "  ...and comes back from the hub as the customer's coordinates" \
     test "$(q "SELECT lat || ',' || lon || ',' || coord_source FROM customers WHERE account = '1002'")" = "31.5,121.5,hub"
+
+# The running agent: woken at once by the app's nudge (a byte into the FIFO beside the store),
+# stopped cleanly by SIGTERM.
+"$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --interval 300 2>"$SYNC_TMP/a5.log" &
+apid=$!
+sync_track $apid
+wait_for 10 test -p "$SYNC_TMP/tab/syncd.wake"
+wait_for 10 grep -q 'pass done' "$SYNC_TMP/a5.log"
+"$FILL" --db "$TAB" --photos 3 --size 2000 --account 1001 --name 张三 --seed 6
+ok "new rows are queued" test "$(outbox_left "$TAB")" -gt 0
+printf '!' >"$SYNC_TMP/tab/syncd.wake"
+ok "a nudge makes the running agent send them at once (not after its 300 s timer)" \
+    wait_for 10 outbox_empty "$TAB"
+kill -TERM $apid
+wait_for 5 sh -c "! kill -0 $apid 2>/dev/null"
+ok "SIGTERM stops the agent promptly" sh -c "! kill -0 $apid 2>/dev/null"
+wait $apid
+ok "  ...cleanly (exit 0, says so)" sh -c "test $? = 0 && grep -q stopped '$SYNC_TMP/a5.log'"
 tap_done
