@@ -19,7 +19,7 @@
 
 struct hub_store;
 
-#define HUB_TOKEN_LEN 68 /* "gw1_" + 64 hex + NUL */
+#define HUB_TOKEN_LEN 69 /* "gw1_" + 64 hex + NUL */
 
 struct hub_user {
     int64_t id;
