@@ -481,15 +481,32 @@ static int csv_column(const char *h)
         {"meter", "表计局号", NULL}, {"capacity", "合同容量", NULL},
         {"address", "用电地址", NULL}, {"line", "线路名称", NULL},
         {"voltage", "供电电压等级", NULL}, {"lat", "纬度", "latitude"},
-        {"lon", "经度", "longitude"}, {"region", "区域", "供电单位"},
+        {"lon", "经度", "longitude"},   {"region", "区域", "供电单位"}, {"lng", NULL, NULL},
     };
     if (strncmp(h, "\xEF\xBB\xBF", 3) == 0)
         h += 3; /* a UTF-8 byte-order mark, as spreadsheet exports write */
     for (int i = 0; i < (int)(sizeof keys / sizeof keys[0]); i++)
         for (int j = 0; j < 3 && keys[i][j]; j++)
             if (strcasecmp(h, keys[i][j]) == 0)
-                return i;
+                return i == 10 ? 8 : i; /* "lng" is longitude */
     return -1;
+}
+
+/* 1 when s is well-formed UTF-8 (the marketing system may export GB18030 instead). */
+static int utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
+                : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || (n == 1 && *p < 0xC2))
+            return 0;
+        p++;
+        for (int i = 0; i < n; i++, p++)
+            if ((*p & 0xC0) != 0x80)
+                return 0;
+    }
+    return 1;
 }
 
 int hub_import_customers(struct hub_store *hs, FILE *csv, const char *region_default,
@@ -540,6 +557,15 @@ int hub_import_customers(struct hub_store *hs, FILE *csv, const char *region_def
         for (int i = 0; i < n && i < nf; i++)
             if (col[i] >= 0)
                 v[col[i]] = fields[i];
+        int bad_utf8 = 0;
+        for (int i = 0; i < n && i < nf; i++)
+            bad_utf8 |= !utf8_valid(fields[i]);
+        if (bad_utf8) {
+            rc = err_set(e, GW_EINVAL,
+                         "line %d is not UTF-8; if the file is GB18030, convert it first "
+                         "(iconv -f GB18030 -t UTF-8)", line);
+            break;
+        }
         if (!v[0] || !wire_name_valid(v[0]) || strlen(v[0]) > 64) {
             rc = err_set(e, GW_EINVAL, "line %d: the account is empty or unsafe", line);
             break;

@@ -75,6 +75,11 @@ ok "an entry version 1 is stored" test "$(code POST /api/v1/records -H "$AUTH" -
 ok "the same entry version with other content (new record id): 409" \
     test "$(code POST /api/v1/records -H "$AUTH" --data-binary "$(entry "$(u)" two)")" = 409
 
+printf 'account,name\n1003,\xd5\xc5\xc8\xfd\n' >"$SYNC_TMP/gb.csv"
+"$HUB" import-customers "$SYNC_TMP/gb.csv" --data "$D" 2>"$SYNC_TMP/gb.err" >/dev/null
+ok "a customer CSV in GB18030 is refused with the way out" \
+    sh -c "test $? = 1 && grep -q 'iconv -f GB18030' '$SYNC_TMP/gb.err'"
+
 # The agent: a captive portal answers 200 with a login page; that is not delivery.
 PORTAL_PORT=$(free_port)
 mkdir -p "$SYNC_TMP/portal"
