@@ -26,10 +26,19 @@
 #define PBKDF2_ITERATIONS 120000
 #define CATEGORY_MAX 64
 
+#define STMT_CACHE 64
+
 struct hub_store {
     sqlite3 *h;
     char *dir;
     char categories[3][CATEGORY_MAX * 4];
+    /* Prepared statements kept across requests, keyed by their SQL literal: preparing costs
+     * more than running most of these, and the hub runs the same few thousands of times. */
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
+    int ncache;
 };
 
 static const char *const schema_v1 =
@@ -99,15 +108,38 @@ static int exec(struct hub_store *hs, const char *sql, struct err *e)
     return GW_OK;
 }
 
-/* Prepares with positional parameters; the statement is finalized by the caller. */
+/* Prepares (or takes from the cache) a statement with positional parameters; sql must be a
+ * string literal. The caller hands it back with release(). */
 static sqlite3_stmt *prep(struct hub_store *hs, const char *sql, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(hs->h, sql, -1, &st, NULL) != SQLITE_OK) {
+    for (int i = 0; i < hs->ncache; i++)
+        if (hs->cache[i].sql == sql)
+            return hs->cache[i].st;
+    if (sqlite3_prepare_v3(hs->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         db_err(hs, e, "preparing a query");
         return NULL;
     }
+    if (hs->ncache < STMT_CACHE) {
+        hs->cache[hs->ncache].sql = sql;
+        hs->cache[hs->ncache].st = st;
+        hs->ncache++;
+    }
     return st;
+}
+
+/* Resets a cached statement for its next use (ending its read), or finalizes another. */
+static void release(struct hub_store *hs, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < hs->ncache; i++)
+        if (hs->cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    release(hs, st);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -140,7 +172,7 @@ static int run(struct hub_store *hs, sqlite3_stmt *st, struct err *e)
         out = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
                   ? err_set(e, GW_EEXIST, "already there: %s", sqlite3_errmsg(hs->h))
                   : db_err(hs, e, "writing");
-    sqlite3_finalize(st);
+    release(hs, st);
     return out;
 }
 
@@ -225,14 +257,14 @@ int hub_store_open(struct hub_store **out, const char *data_dir, struct err *e)
         goto fail;
     }
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
+    release(hs, st);
     if (version == 0) {
         if ((rc = exec(hs, "BEGIN IMMEDIATE", e)))
             goto fail;
         /* Another process may have created it while we waited for the lock. */
         st = prep(hs, "PRAGMA user_version", e);
         version = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-        sqlite3_finalize(st);
+        release(hs, st);
         if (version == 0 && (rc = exec(hs, schema_v1, e))) {
             exec(hs, "ROLLBACK", NULL);
             goto fail;
@@ -256,6 +288,8 @@ void hub_store_close(struct hub_store *hs)
 {
     if (!hs)
         return;
+    for (int i = 0; i < hs->ncache; i++)
+        sqlite3_finalize(hs->cache[i].st);
     sqlite3_close(hs->h);
     free(hs->dir);
     free(hs);
@@ -317,7 +351,7 @@ int hub_device_auth(struct hub_store *hs, const char *token, int64_t *device_id,
             snprintf(name, n, "%s", (const char *)sqlite3_column_text(st, 1));
     } else
         rc = err_set(e, GW_EAUTH, "unknown or revoked device token");
-    sqlite3_finalize(st);
+    release(hs, st);
     return rc;
 }
 
@@ -399,7 +433,7 @@ int hub_user_check(struct hub_store *hs, const char *name, const char *password,
             rc = GW_OK;
         }
     }
-    sqlite3_finalize(st);
+    release(hs, st);
     if (rc)
         err_set(e, GW_EAUTH, "wrong user name or password");
     return rc;
@@ -592,7 +626,7 @@ int hub_import_customers(struct hub_store *hs, FILE *csv, const char *region_def
             break;
         (*count)++;
     }
-    sqlite3_finalize(st);
+    release(hs, st);
     if (rc) {
         exec(hs, "ROLLBACK", NULL);
         return rc;
@@ -678,7 +712,7 @@ int hub_changes(struct hub_store *hs, int64_t device_id, int64_t since, int limi
                                                data ? data : json_null()));
         n++;
     }
-    sqlite3_finalize(st);
+    release(hs, st);
     if (step != SQLITE_ROW && step != SQLITE_DONE) {
         json_decref(*page);
         *page = NULL;
@@ -829,7 +863,7 @@ static int lookup(struct hub_store *hs, const char *sql, const char *a, int64_t 
         found = 1;
     } else if (step != SQLITE_DONE)
         found = -1;
-    sqlite3_finalize(st);
+    release(hs, st);
     return found;
 }
 
@@ -1100,7 +1134,7 @@ static int query_rows(struct hub_store *hs, sqlite3_stmt *st, hub_row_fn row, vo
         }
         row(ctx, cols);
     }
-    sqlite3_finalize(st);
+    release(hs, st);
     return step == SQLITE_DONE ? GW_OK : db_err(hs, e, "listing");
 }
 
@@ -1185,7 +1219,7 @@ int hub_list_records(struct hub_store *hs, FILE *out, int limit, struct err *e)
         fprintf(out, "%s  %-16s %-9s %s v%lld\n", sqlite3_column_text(st, 0),
                 sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
                 sqlite3_column_text(st, 3), (long long)sqlite3_column_int64(st, 4));
-    sqlite3_finalize(st);
+    release(hs, st);
     return step == SQLITE_DONE ? GW_OK : db_err(hs, e, "listing records");
 }
 
@@ -1199,6 +1233,6 @@ int hub_stats(struct hub_store *hs, int64_t *records, int64_t *blobs, struct err
         *records = sqlite3_column_int64(st, 0);
         *blobs = sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    release(hs, st);
     return GW_OK;
 }
