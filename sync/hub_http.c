@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #define AUTH_CACHE 32
+#define MAX_CONNECTIONS 256
 #define AUTH_CACHE_SECONDS 600
 
 struct auth_slot {
@@ -46,6 +47,10 @@ struct hub_http {
      * credentials with every request, so a verified pair is remembered for a while. */
     struct auth_slot cache[AUTH_CACHE];
     int cache_next;
+    /* Uploads in progress. A new upload of a blob that is still being received supersedes
+     * the old one (typically a connection the client gave up on but the server has not
+     * noticed yet, after a cut): the old one stops writing, so the two never interleave. */
+    struct req *active[MAX_CONNECTIONS];
 };
 
 enum req_kind { RQ_NONE, RQ_BLOB, RQ_BODY };
@@ -61,6 +66,8 @@ struct req {
     int64_t device_id;
     char device[64];
     struct hub_user user;
+    struct req **slot; /* this upload's place in hub_http.active, cleared when it ends */
+    int superseded;    /* a newer upload of the same blob took over */
 };
 
 /* ---- answers ---- */
@@ -233,6 +240,18 @@ static enum MHD_Result blob_put_start(struct hub_http *h, struct MHD_Connection 
         return send_json(c, 200, wire_ok_body(json_pack("{s:s, s:I}", "state", "complete",
                                                         "size", (json_int_t)have)));
     }
+    int slot = -1;
+    for (int i = 0; i < MAX_CONNECTIONS; i++) {
+        if (h->active[i] && strcmp(h->active[i]->sha, sha) == 0) {
+            h->active[i]->superseded = 1;
+            h->active[i]->slot = NULL;
+            h->active[i] = NULL;
+        }
+        if (slot < 0 && !h->active[i])
+            slot = i;
+    }
+    if (slot < 0)
+        return send_error(c, 503, "busy", "too many uploads at once");
     if (hub_blob_begin(h->hs, sha, q->start, &q->fd, &e)) {
         int64_t off = 0;
         hub_blob_state(h->hs, sha, &off);
@@ -246,12 +265,14 @@ static enum MHD_Result blob_put_start(struct hub_http *h, struct MHD_Connection 
     }
     q->kind = RQ_BLOB;
     q->received = 0;
+    h->active[slot] = q;
+    q->slot = &h->active[slot];
     return MHD_YES;
 }
 
 static void blob_put_data(struct req *q, const char *data, size_t n)
 {
-    if (q->write_failed || q->too_big)
+    if (q->write_failed || q->too_big || q->superseded)
         return;
     if (q->end_excl >= 0 && q->start + q->received + (int64_t)n > q->end_excl) {
         q->too_big = 1;
@@ -277,6 +298,12 @@ static enum MHD_Result blob_put_end(struct hub_http *h, struct MHD_Connection *c
     close(q->fd);
     q->fd = -1;
     q->kind = RQ_NONE;
+    if (q->slot) {
+        *q->slot = NULL;
+        q->slot = NULL;
+    }
+    if (q->superseded)
+        return send_error(c, 409, "superseded", "a newer upload of this blob took over");
     if (q->too_big)
         return send_error(c, 413, "too-large", "the body is longer than announced");
     if (q->write_failed)
@@ -873,6 +900,8 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
                     q->sha, q->start + q->received);
         close(q->fd);
     }
+    if (q->slot)
+        *q->slot = NULL;
     free(q->buf);
     free(q);
     *con_cls = NULL;
@@ -932,7 +961,7 @@ int hub_http_start(struct hub_http **out, struct hub_store *hs, const char *list
                                              : ntohs(((struct sockaddr_in *)&ss)->sin_port);
     h->d = MHD_start_daemon(flags, port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
                             MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
                             MHD_OPTION_END);

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -215,6 +216,19 @@ int main(int argc, char **argv)
         curl_global_cleanup();
         return 1;
     }
+    /* One agent per store: a second one (a --once beside the service) would only race the
+     * first for the same rows. The lock dies with the process, so SIGKILL leaves none. */
+    char lockpath[4200];
+    snprintf(lockpath, sizeof lockpath, "%s.syncd-lock", s.db);
+    int lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "gridwalk-syncd: another gridwalk-syncd is already syncing %s\n", s.db);
+        if (lockfd >= 0)
+            close(lockfd);
+        db_close(db);
+        curl_global_cleanup();
+        return 1;
+    }
     char wake[4096];
     int fifo = -1;
     if (!once && outbox_wake_path(s.db, wake, sizeof wake) == GW_OK) {
@@ -282,6 +296,7 @@ int main(int argc, char **argv)
     }
     if (fifo >= 0)
         close(fifo);
+    close(lockfd);
     if (stop_flag)
         fprintf(stderr, "gridwalk-syncd: stopped\n");
     db_close(db);

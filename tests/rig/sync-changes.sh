@@ -55,6 +55,9 @@ ok "new rows are queued" test "$(outbox_left "$TAB")" -gt 0
 printf '!' >"$SYNC_TMP/tab/syncd.wake"
 ok "a nudge makes the running agent send them at once (not after its 300 s timer)" \
     wait_for 10 outbox_empty "$TAB"
+"$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --once 2>"$SYNC_TMP/a6.log"
+ok "a second agent on the same store refuses to run beside the first" \
+    sh -c "test $? = 1 && grep -q 'already syncing' '$SYNC_TMP/a6.log'"
 kill -TERM $apid
 wait_for 5 sh -c "! kill -0 $apid 2>/dev/null"
 ok "SIGTERM stops the agent promptly" sh -c "! kill -0 $apid 2>/dev/null"
