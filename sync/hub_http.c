@@ -873,6 +873,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return api_last(h, c, q, url);
     if (q->too_big)
         return send_error(c, 413, "too-large", "the request body is too large");
+    /* WebDAV clients often name the mount without its slash and do not follow redirects
+     * for PROPFIND: answer them as the root. */
+    if (strcmp(url, "/dav") == 0 && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return evidence(h, c, q, method, "/dav/", "");
     if (strcmp(url, "/") == 0 || strcmp(url, "/evidence") == 0 || strcmp(url, "/dav") == 0) {
         struct MHD_Response *r =
             MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
