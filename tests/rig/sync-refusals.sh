@@ -108,6 +108,27 @@ ok "  ...nothing marked sent" test "$(outbox_left "$TAB")" = "$(sqlite3 "$TAB" '
 ok "  ...and the store says why" \
     sh -c "sqlite3 '$TAB' \"SELECT value FROM settings WHERE key='sync.status'\" | grep -q 'captive portal'"
 
+# TLS: verification is on by default; a private CA can be named with --ca-file.
+if command -v openssl >/dev/null; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -keyout "$SYNC_TMP/key.pem" -out "$SYNC_TMP/cert.pem" 2>/dev/null
+    TLS_PORT=$(free_port)
+    openssl s_server -quiet -accept "$TLS_PORT" -cert "$SYNC_TMP/cert.pem" -key "$SYNC_TMP/key.pem" \
+        -www </dev/null >/dev/null 2>&1 &
+    sync_track $!
+    wait_for 5 sh -c "curl -sk -o /dev/null https://127.0.0.1:$TLS_PORT/"
+    "$SYNCD" --db "$TAB" --hub "https://127.0.0.1:$TLS_PORT" --token-file "$SYNC_TMP/token" --once 2>"$SYNC_TMP/tls.log"
+    ok "a hub with an unknown certificate is refused (TLS verification is on)" \
+        sh -c "test $? = 1 && grep -qi 'certificate' '$SYNC_TMP/tls.log'"
+    "$SYNCD" --db "$TAB" --hub "https://127.0.0.1:$TLS_PORT" --token-file "$SYNC_TMP/token" \
+        --ca-file "$SYNC_TMP/cert.pem" --once 2>"$SYNC_TMP/tls2.log"
+    ok "  ...trusted with --ca-file, and then judged by its answer (not a hub)" \
+        sh -c "test $? = 1 && grep -q 'did not come from a gridwalk hub' '$SYNC_TMP/tls2.log'"
+    ok "  ...nothing marked sent" test "$(outbox_left "$TAB")" = "$(sqlite3 "$TAB" 'SELECT count(*) FROM outbox')"
+else
+    tap_fail "TLS checks" "openssl is not installed"
+fi
+
 echo "gw1_0000" >"$SYNC_TMP/badtoken"
 chmod 600 "$SYNC_TMP/badtoken"
 "$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/badtoken" --once 2>"$SYNC_TMP/auth.log"
