@@ -124,6 +124,9 @@ static int cmd_serve(struct hub_store *hs, const struct opts *o)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    int swept = hub_blob_sweep(hs, 14 * 24 * 3600);
+    if (swept)
+        fprintf(stderr, "gridwalk-hub: removed %d partial uploads untouched for 14 days\n", swept);
     if (hub_http_start(&h, hs, o->listen, &lim, &e))
         return fail("serve", &e);
     fprintf(stderr, "gridwalk-hub: serving %s on %s (protocol %s)\n", hub_store_dir(hs),

@@ -10,6 +10,7 @@
 #include "sync/hub_store.h"
 #include "sync/wire.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -817,6 +818,29 @@ int hub_blob_finish(struct hub_store *hs, const char *sha, int64_t total, struct
         close(dfd);
     }
     return GW_OK;
+}
+
+int hub_blob_sweep(struct hub_store *hs, int64_t max_age)
+{
+    char dir[4096], path[4400];
+    snprintf(dir, sizeof dir, "%s/blobs/partial", hs->dir);
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    struct stat sb;
+    int n = 0;
+    time_t now = time(NULL);
+    if (!d)
+        return 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && now - sb.st_mtime > max_age &&
+            unlink(path) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
 }
 
 /* ---- records ---- */

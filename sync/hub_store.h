@@ -79,6 +79,10 @@ int hub_blob_begin(struct hub_store *hs, const char *sha, int64_t start, int *fd
  * (GW_ECORRUPT). Fewer bytes than total: kept for a resume, GW_EINVAL. */
 int hub_blob_finish(struct hub_store *hs, const char *sha, int64_t total, struct err *e);
 
+/* Deletes partial uploads untouched for max_age seconds (abandoned by their device) and
+ * returns how many; the device re-sends from the start if it ever comes back. */
+int hub_blob_sweep(struct hub_store *hs, int64_t max_age);
+
 /* --- records --- */
 enum hub_ingest {
     HUB_IN_STORED,
