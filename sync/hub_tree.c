@@ -25,8 +25,12 @@ void tree_safe_name(const char *in, char *out, size_t n)
         size_t k = o;
         while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
             k--;
-        if (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0xC0)
-            o = k - 1;
+        if (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0xC0) {
+            unsigned char lead = (unsigned char)out[k - 1];
+            size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+            if (k - 1 + len > o)
+                o = k - 1; /* the last character did not fit whole */
+        }
     }
     while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' '))
         o--;

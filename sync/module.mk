@@ -37,3 +37,7 @@ test_outbox_MODULES := data
 TOOLS += gw-nfq-delay
 gw-nfq-delay_SRCS := sync/tools/nfq_delay.c
 gw-nfq-delay_PKGS := libnetfilter_queue
+
+UNIT_TESTS += test_hub
+test_hub_SRCS := tests/unit/test_hub.c
+test_hub_MODULES := hub syncwire
