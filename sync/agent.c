@@ -474,7 +474,10 @@ static int push_batch(struct agent *a, struct outbox_item *items, int n, struct 
                 goto net;
             }
             /* A problem of this item alone: record it, go on with the others. */
-            fail_item(a, &items[i], be.msg, brc == GW_ECORRUPT || brc == GW_ETOOBIG, -1);
+            /* A missing or damaged media file, or one over the hub's limit, will not heal by
+             * retrying: hold it for a person. */
+            fail_item(a, &items[i], be.msg,
+                      brc == GW_ECORRUPT || brc == GW_ETOOBIG || brc == GW_ENOTFOUND, -1);
             skip[i] = 1;
             r->failed++;
         }
@@ -568,12 +571,20 @@ int agent_pass(struct agent *a, volatile sig_atomic_t *stop, struct agent_report
                struct err *e)
 {
     char now[DB_TIME_LEN];
-    int rc;
+    int rc = GW_OK, prc = GW_OK;
+    struct err pe = {0};
     memset(r, 0, sizeof *r);
     a->stop = stop;
     status(a, "contacting the hub");
-    if ((rc = pull_changes(a, r, e)))
+    prc = pull_changes(a, r, &pe);
+    if (prc == GW_ENET || prc == GW_EAUTH || prc == GW_ECANCEL) {
+        *e = pe;
+        rc = prc;
         goto out;
+    }
+    /* A page the store refuses must not block uploads: say so and carry on pushing. */
+    if (prc)
+        fprintf(stderr, "gridwalk-syncd: cannot apply the hub's changes: %s\n", pe.msg);
     outbox_setting_clear(a->db, OUTBOX_KEY_AUTH, NULL);
     int64_t after = 0;
     for (;;) {
@@ -604,7 +615,9 @@ out:
         outbox_setting_set(a->db, OUTBOX_KEY_LAST_SUCCESS, now, NULL);
         struct outbox_counts c;
         outbox_counts(a->db, &c, NULL);
-        if (c.queued + c.retrying + c.held == 0)
+        if (prc)
+            status(a, "uploads done, but the hub's changes could not be applied: %s", pe.msg);
+        else if (c.queued + c.retrying + c.held == 0)
             status(a, "all sent");
         else
             status(a, "%lld waiting to retry, %lld need attention", (long long)(c.queued + c.retrying),
