@@ -33,36 +33,48 @@ start_hub() { # start_hub DATA -> sets URL, HPID
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 now() { date +%s.%N; }
 
-"$HUB" device add bench --data "$W/hub1" >"$W/token1" && chmod 600 "$W/token1"
-"$HUB" device add bench --data "$W/hub2" >"$W/token2"
 "$FILL" --db "$W/tab/gw.db" --photos "$N" --size "$SIZE" --per-entry 10 --account 1001 --name bench
 ROWS=$(sqlite3 "$W/tab/gw.db" 'SELECT count(*) FROM outbox')
+cp "$W/tab/gw.db" "$W/gw.db.orig"
+find "$W/tab/media" -name '*.jpg' >"$W/files"
 
-start_hub "$W/hub1"
-t0=$(now)
-/usr/bin/time -f '%M' -o "$W/agent.rss" "$SYNCD" --db "$W/tab/gw.db" --hub "$URL" \
-    --token-file "$W/token1" --once 2>"$W/agent.log"
-t1=$(now)
-hub_rss=$(hwm "$HPID")
-left=$(sqlite3 "$W/tab/gw.db" "SELECT count(*) FROM outbox WHERE state <> 'sent'")
-kill -TERM "$HPID"; wait "$HPID" 2>/dev/null
+# Two rounds, alternating ours and the peer on fresh hubs; the best time of each counts, so a
+# burst of load from elsewhere on the machine does not decide the ratio.
+ours="" peer="" arss_best="" hub_rss=""
+for round in 1 2; do
+    rm -f "$W/tab/gw.db-wal" "$W/tab/gw.db-shm"
+    cp "$W/gw.db.orig" "$W/tab/gw.db"
+    "$HUB" device add bench --data "$W/a$round" >"$W/token" && chmod 600 "$W/token"
+    start_hub "$W/a$round"
+    t0=$(now)
+    /usr/bin/time -f '%M' -o "$W/agent.rss" "$SYNCD" --db "$W/tab/gw.db" --hub "$URL" \
+        --token-file "$W/token" --once 2>"$W/agent.log"
+    t1=$(now)
+    hub_rss=$(hwm "$HPID")
+    arss_best=$(cat "$W/agent.rss" 2>/dev/null)
+    left=$(sqlite3 "$W/tab/gw.db" "SELECT count(*) FROM outbox WHERE state <> 'sent'")
+    kill -TERM "$HPID"; wait "$HPID" 2>/dev/null
+    ours=$(awk -v a="$ours" -v b="$(awk "BEGIN {print $t1 - $t0}")" 'BEGIN {print (a == "" || b < a) ? b : a}')
 
-start_hub "$W/hub2"
-{
-    echo "header = \"Authorization: Bearer $(cat "$W/token2")\""
-    echo 'silent'
-    echo 'fail'
-    find "$W/tab/media" -name '*.jpg' | while read -r f; do
-        s=$(basename "$f" .jpg)
-        echo "upload-file = \"$f\""
-        echo "url = \"$URL/api/v1/blobs/$s\""
-        echo "output = /dev/null"
-    done
-} >"$W/curl.cfg"
-t2=$(now)
-curl -K "$W/curl.cfg"
-t3=$(now)
-curl_ok=$?
+    "$HUB" device add bench --data "$W/b$round" >"$W/token2"
+    start_hub "$W/b$round"
+    {
+        echo "header = \"Authorization: Bearer $(cat "$W/token2")\""
+        echo 'silent'
+        echo 'fail'
+        while read -r f; do
+            echo "upload-file = \"$f\""
+            echo "url = \"$URL/api/v1/blobs/$(basename "$f" .jpg)\""
+            echo "output = /dev/null"
+        done <"$W/files"
+    } >"$W/curl.cfg"
+    t2=$(now)
+    curl -K "$W/curl.cfg"
+    curl_ok=$?
+    t3=$(now)
+    peer=$(awk -v a="$peer" -v b="$(awk "BEGIN {print $t3 - $t2}")" 'BEGIN {print (a == "" || b < a) ? b : a}')
+    [ "$round" = 2 ] || { kill -TERM "$HPID"; wait "$HPID" 2>/dev/null; }
+done
 
 # Ingest: 10 batches of 500 entry records, each for a new entry, no blobs needed.
 python3 - "$W" <<'PY'
@@ -95,13 +107,13 @@ done >"$W/ingest.cfg"
 t4=$(now)
 curl -K "$W/ingest.cfg"
 t5=$(now)
-stored=$("$HUB" stats --data "$W/hub2" | awk '/^records/ {print $2}')
+stored=$("$HUB" stats --data "$W/b2" | awk '/^records/ {print $2}')
 
-awk -v n="$N" -v size="$SIZE" -v ours="$(awk "BEGIN {print $t1 - $t0}")" \
-    -v peer="$(awk "BEGIN {print $t3 - $t2}")" -v ing="$(awk "BEGIN {print $t5 - $t4}")" -v stored="$stored" -v rows="$ROWS" -v left="$left" \
-    -v arss="$(cat "$W/agent.rss" 2>/dev/null)" -v hrss="$hub_rss" 'BEGIN {
-    printf "   upload %d photos of %d KB on loopback: gridwalk-syncd+hub %.2f s (%d records, %d left)\n", n, size / 1000, ours, rows, left
-    printf "                                       curl, same files, one process %.2f s\n", peer
+awk -v n="$N" -v size="$SIZE" -v ours="$ours" \
+    -v peer="$peer" -v ing="$(awk "BEGIN {print $t5 - $t4}")" -v stored="$stored" -v rows="$ROWS" -v left="$left" \
+    -v arss="$arss_best" -v hrss="$hub_rss" 'BEGIN {
+    printf "   upload %d photos of %d KB on loopback (best of 2): gridwalk-syncd+hub %.2f s (%d records, %d left)\n", n, size / 1000, ours, rows, left
+    printf "                                       curl, same files, one process, to an empty hub %.2f s\n", peer
     printf "   ratio ours/curl: %.2fx (target <= 1.3x)\n", ours / peer
     printf "   hub ingest: %d records in %.2f s = %.0f records/s (batches of 500, via curl)\n", stored, ing, stored / ing
     printf "   peak memory: gridwalk-syncd %.1f MB, gridwalk-hub %.1f MB\n", arss / 1024, hrss / 1024
