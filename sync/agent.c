@@ -32,6 +32,7 @@ struct agent {
     struct curl_slist *auth;
     volatile sig_atomic_t *stop;
     double last_progress;
+    double last_status;
     const char *progress_what;
 };
 
@@ -455,8 +456,13 @@ static int push_batch(struct agent *a, struct outbox_item *items, int n, struct 
             int64_t off = 0;
             if (state && strcmp(state, "partial") == 0)
                 off = json_integer_value(json_object_get(st, "offset"));
-            status(a, "uploading: %s %d of %d in this batch (photo %.8s)", items[i].kind, i + 1,
-                   n, sha);
+            /* At most two status writes a second: each is a store transaction, and on a fast
+             * link a photo takes less time than that. */
+            if (mono_now() - a->last_status >= 0.5) {
+                status(a, "uploading: %s %d of %d in this batch (photo %.8s)", items[i].kind,
+                       i + 1, n, sha);
+                a->last_status = mono_now();
+            }
             struct err be = {0};
             int brc = blob_upload(a, sha, off, &be);
             if (brc == GW_OK) {
