@@ -46,6 +46,7 @@ for round in 1 2 3; do
     cp "$W/gw.db.orig" "$W/tab/gw.db"
     "$HUB" device add bench --data "$W/a$round" >"$W/token" && chmod 600 "$W/token"
     start_hub "$W/a$round"
+    sync # start each timed run with no dirty pages of the previous one waiting for the disk
     t0=$(now)
     /usr/bin/time -f '%M' -o "$W/agent.rss" "$SYNCD" --db "$W/tab/gw.db" --hub "$URL" \
         --token-file "$W/token" --once 2>"$W/agent.log"
@@ -68,6 +69,7 @@ for round in 1 2 3; do
             echo "output = /dev/null"
         done <"$W/files"
     } >"$W/curl.cfg"
+    sync
     t2=$(now)
     curl -K "$W/curl.cfg"
     curl_ok=$?
