@@ -8,7 +8,6 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("version", cmd_version, "", "print the version")                                         \
     X("folder", cmd_folder, "new|rename|remove ...", "topic folders of a customer's tree")     \
     X("entry", cmd_entry, "new|edit|remove ...", "entries in a topic folder")                  \
     X("photo", cmd_photo, "remove ID --reason TEXT", "tombstone a photo")                      \
@@ -21,7 +20,10 @@
     X("tasks", cmd_tasks, "[--db PATH] [--kind K] [--state S] [--json]",                       \
       "list this device's tasks in route order")                                               \
     X("task", cmd_task, "start|done|skip|fail ID [--code C] [--result T]",                     \
-      "move a task on (done needs its evidence)")
+      "move a task on (done needs its evidence)")                                              \
+    X("export-bundle", cmd_export_bundle, "[--db PATH] FILE",                                  \
+      "write unsent changes for a USB stick")                                                  \
+    X("version", cmd_version, "", "print the version")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)
