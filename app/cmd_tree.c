@@ -99,6 +99,21 @@ static int parse(int argc, char **argv, const char *cmd, const char *synopsis, s
     return 0;
 }
 
+/* Opens --db, else the store config.ini's [sync] db names (the one gridwalk-syncd drains),
+ * else the default. */
+static int open_store(const struct opts *o, struct db **db)
+{
+    struct config cfg;
+    struct err e = {0};
+    if (!o->db) {
+        if (config_load(&cfg, NULL, &e))
+            return cli_fail("configuration", &e);
+        if (cfg.db[0])
+            return cli_open_db(cfg.db, db);
+    }
+    return cli_open_db(o->db, db);
+}
+
 static int parse_id(const char *s, int64_t *out)
 {
     char *end = NULL;
@@ -132,7 +147,7 @@ int cmd_folder(int argc, char **argv)
             return cli_usage("folder", FOLDER_SYN, "new needs --customer, --category and a NAME");
         if (parse_id(o.category, &cat) || cat > 3)
             return cli_usage("folder", FOLDER_SYN, "--category is 1, 2 or 3");
-        if ((rc = cli_open_db(o.db, &db)))
+        if ((rc = open_store(&o, &db)))
             return rc;
         if (customers_get_by_account(db, o.customer, &cu, &e) ||
             tree_ops_folder_create(db, cu.id, (int)cat, o.args[0], &id, &e)) {
@@ -144,7 +159,7 @@ int cmd_folder(int argc, char **argv)
         int64_t id;
         if (o.nargs != 2 || parse_id(o.args[0], &id))
             return cli_usage("folder", FOLDER_SYN, "rename needs an ID and a NAME");
-        if ((rc = cli_open_db(o.db, &db)))
+        if ((rc = open_store(&o, &db)))
             return rc;
         if (tree_ops_folder_rename(db, id, o.args[1], &e))
             rc = cli_fail("folder rename", &e);
@@ -152,7 +167,7 @@ int cmd_folder(int argc, char **argv)
         int64_t id;
         if (o.nargs != 1 || parse_id(o.args[0], &id) || !o.reason)
             return cli_usage("folder", FOLDER_SYN, "remove needs an ID and --reason");
-        if ((rc = cli_open_db(o.db, &db)))
+        if ((rc = open_store(&o, &db)))
             return rc;
         if (tree_ops_remove(db, TREE_FOLDER, id, o.reason, &e))
             rc = cli_fail("folder remove", &e);
@@ -183,7 +198,7 @@ int cmd_entry(int argc, char **argv)
         int64_t folder, id = 0;
         if (!o.folder || parse_id(o.folder, &folder) || o.nargs != 0)
             return cli_usage("entry", ENTRY_SYN, "new needs --folder ID");
-        if ((rc = cli_open_db(o.db, &db)))
+        if ((rc = open_store(&o, &db)))
             return rc;
         if (tree_ops_entry_create(db, folder, o.name, time(NULL), o.appearance, o.nameplate, NAN,
                                   NAN, NAN, &id, NULL, &e)) {
@@ -197,7 +212,7 @@ int cmd_entry(int argc, char **argv)
             return cli_usage("entry", ENTRY_SYN, "edit needs an ID");
         if (!o.name && !o.appearance && !o.nameplate)
             return cli_usage("entry", ENTRY_SYN, "edit needs --name, --appearance or --nameplate");
-        if ((rc = cli_open_db(o.db, &db)))
+        if ((rc = open_store(&o, &db)))
             return rc;
         if (tree_ops_entry_edit(db, id, o.name, o.appearance, o.nameplate, &e))
             rc = cli_fail("entry edit", &e);
@@ -205,7 +220,7 @@ int cmd_entry(int argc, char **argv)
         int64_t id;
         if (o.nargs != 1 || parse_id(o.args[0], &id) || !o.reason)
             return cli_usage("entry", ENTRY_SYN, "remove needs an ID and --reason");
-        if ((rc = cli_open_db(o.db, &db)))
+        if ((rc = open_store(&o, &db)))
             return rc;
         if (tree_ops_remove(db, TREE_ENTRY, id, o.reason, &e))
             rc = cli_fail("entry remove", &e);
@@ -232,7 +247,7 @@ int cmd_photo(int argc, char **argv)
         return rc;
     if (o.nargs != 1 || parse_id(o.args[0], &id) || !o.reason)
         return cli_usage("photo", PHOTO_SYN, "remove needs an ID and --reason");
-    if ((rc = cli_open_db(o.db, &db)))
+    if ((rc = open_store(&o, &db)))
         return rc;
     if (tree_ops_remove(db, TREE_PHOTO, id, o.reason, &e))
         rc = cli_fail("photo remove", &e);
@@ -361,7 +376,7 @@ int cmd_tree(int argc, char **argv)
         return cli_usage("tree", TREE_SYN, "give one customer account");
     if (config_load(&cfg, NULL, &e))
         return cli_fail("configuration", &e);
-    if ((rc = cli_open_db(o.db, &db)))
+    if ((rc = open_store(&o, &db)))
         return rc;
     if (customers_get_by_account(db, o.args[0], &cu, &e) ||
         !(root = tree_json(db, &cfg, &cu, &e))) {

@@ -33,6 +33,8 @@ void config_defaults(struct config *c)
     snprintf(c->gps_host, sizeof c->gps_host, "localhost");
     c->gps_port = 2947;
     c->min_pin_accuracy_m = 10;
+    c->sync_interval_s = 300;
+    c->sync_backoff_max_s = 3600;
 }
 
 int config_default_path(char *buf, size_t n, struct err *e)
@@ -163,10 +165,18 @@ static int handler(void *user, const char *section, const char *name, const char
         return set_int(p, &c->gps_port, value, 1, 65535);
     if (IS("gps", "min_pin_accuracy_m"))
         return set_double(p, &c->min_pin_accuracy_m, value, 0.1, 10000);
-    if (IS("sync", "hub_url"))
+    if (IS("sync", "hub_url") || IS("sync", "hub"))
         return set_text(p, c->hub_url, sizeof c->hub_url, value);
     if (IS("sync", "token_file"))
         return set_text(p, c->token_file, sizeof c->token_file, value);
+    if (IS("sync", "ca_file"))
+        return set_text(p, c->ca_file, sizeof c->ca_file, value);
+    if (IS("sync", "db"))
+        return set_text(p, c->db, sizeof c->db, value);
+    if (IS("sync", "interval"))
+        return set_double(p, &c->sync_interval_s, value, 1, 86400);
+    if (IS("sync", "backoff_max"))
+        return set_double(p, &c->sync_backoff_max_s, value, 1, 86400);
     if (IS("paths", "pick_folders"))
         return set_text(p, c->pick_folders, sizeof c->pick_folders, value);
 #undef IS

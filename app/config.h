@@ -31,9 +31,14 @@ struct config {
     char gps_host[256];
     int gps_port;
     double min_pin_accuracy_m;
-    /* [sync] */
+    /* [sync] (shared with gridwalk-syncd, which reads hub, token_file, ca_file, db, interval
+     * and backoff_max from the same section; hub and hub_url are the same setting) */
     char hub_url[512];
     char token_file[512];
+    char ca_file[512];
+    char db[1024]; /* the store, when not the default; "" for the default */
+    double sync_interval_s;
+    double sync_backoff_max_s;
     /* [paths] pick_folders: colon-separated folders offered by "pick a local file". */
     char pick_folders[1024];
     /* The file the settings came from, "" when the defaults apply. */

@@ -64,6 +64,9 @@ static int run_app(int argc, char **argv)
     }
     if (config_load(&cfg, NULL, &e))
         return cli_fail("configuration", &e);
+    /* The store gridwalk-syncd drains ([sync] db) unless --db names another. */
+    if (!db_path && cfg.db[0])
+        db_path = cfg.db;
     if ((rc = cli_open_db(db_path, &db)))
         return rc;
     rc = ui_run(db, &cfg, &e) ? cli_fail(NULL, &e) : CLI_EXIT_OK;

@@ -3,10 +3,20 @@
 
 #include "app/i18n.h"
 #include "app/tree_ops.h"
+#include "data/outbox.h"
 #include "data/tree.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* Wakes gridwalk-syncd after a change was queued; no agent running is fine (its timer will
+ * find the row), so the result is ignored. */
+static int nudged(struct db *db, int rc)
+{
+    if (rc == GW_OK && strcmp(db_path(db), ":memory:") != 0)
+        outbox_nudge(db_path(db), NULL);
+    return rc;
+}
 
 static int blank(const char *s)
 {
@@ -17,13 +27,13 @@ int tree_ops_folder_create(struct db *db, int64_t customer_id, int category, con
                            int64_t *id, struct err *e)
 {
     int rc = naming_check(name, e);
-    return rc ? rc : tree_folder_create(db, customer_id, category, name, id, e);
+    return rc ? rc : nudged(db, tree_folder_create(db, customer_id, category, name, id, e));
 }
 
 int tree_ops_folder_rename(struct db *db, int64_t id, const char *name, struct err *e)
 {
     int rc = naming_check(name, e);
-    return rc ? rc : tree_folder_rename(db, id, name, e);
+    return rc ? rc : nudged(db, tree_folder_rename(db, id, name, e));
 }
 
 int tree_ops_entry_create(struct db *db, int64_t folder_id, const char *name, time_t now,
@@ -38,8 +48,8 @@ int tree_ops_entry_create(struct db *db, int64_t folder_id, const char *name, ti
     }
     if ((rc = naming_check(name, e)))
         return rc;
-    if ((rc = tree_entry_create(db, folder_id, name, appearance, nameplate, lat, lon, accuracy_m,
-                                id, e)))
+    if ((rc = nudged(db, tree_entry_create(db, folder_id, name, appearance, nameplate, lat, lon,
+                                           accuracy_m, id, e))))
         return rc;
     if (name_out)
         snprintf(name_out, 256, "%s", name);
@@ -50,7 +60,7 @@ int tree_ops_entry_edit(struct db *db, int64_t id, const char *name, const char 
                         const char *nameplate, struct err *e)
 {
     int rc = name ? naming_check(name, e) : GW_OK;
-    return rc ? rc : tree_entry_edit(db, id, name, appearance, nameplate, e);
+    return rc ? rc : nudged(db, tree_entry_edit(db, id, name, appearance, nameplate, e));
 }
 
 int tree_ops_remove(struct db *db, enum tree_kind kind, int64_t id, const char *reason,
@@ -60,11 +70,11 @@ int tree_ops_remove(struct db *db, enum tree_kind kind, int64_t id, const char *
         return err_set(e, GW_EINVAL, _("give a reason: evidence is never removed silently"));
     switch (kind) {
     case TREE_FOLDER:
-        return tree_folder_remove(db, id, reason, e);
+        return nudged(db, tree_folder_remove(db, id, reason, e));
     case TREE_ENTRY:
-        return tree_entry_remove(db, id, reason, e);
+        return nudged(db, tree_entry_remove(db, id, reason, e));
     case TREE_PHOTO:
-        return tree_photo_remove(db, id, reason, e);
+        return nudged(db, tree_photo_remove(db, id, reason, e));
     }
     return err_set(e, GW_EINTERNAL, _("unknown kind of tree item"));
 }

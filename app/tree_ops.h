@@ -3,7 +3,8 @@
  *
  * The app's screens and the command line both change the tree only through these calls,
  * so a rule lives in one place; data/tree.h does the writing (one transaction with its
- * outbox row). No I/O besides the store; no screens. */
+ * outbox row), and a successful change nudges gridwalk-syncd (outbox_nudge). No I/O besides
+ * the store and that nudge; no screens. */
 #ifndef GRIDWALK_TREE_OPS_H
 #define GRIDWALK_TREE_OPS_H
 

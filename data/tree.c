@@ -6,6 +6,7 @@
  * through the outbox_entity index (migration 2). */
 #include "gridwalk/config.h"
 
+#include "data/outbox.h"
 #include "data/sql.h"
 #include "data/tree.h"
 
@@ -589,9 +590,14 @@ int tree_sync_status(struct db *db, struct sync_status *out, struct err *e)
     sqlite3_stmt *st = db_prepare(db, e,
                                   "SELECT (SELECT count(*) FROM outbox WHERE state = 'queued'),"
                                   " (SELECT count(*) FROM outbox WHERE state = 'failed'),"
-                                  " (SELECT value FROM settings WHERE key = 'sync.last_success')");
+                                  " (SELECT value FROM settings WHERE key = :last),"
+        " (SELECT value FROM settings WHERE key = :status),"
+        " (SELECT value FROM settings WHERE key = :auth)");
     if (!st)
         return GW_EDB;
+    db_bind_text(st, ":last", OUTBOX_KEY_LAST_SUCCESS);
+    db_bind_text(st, ":status", OUTBOX_KEY_STATUS);
+    db_bind_text(st, ":auth", OUTBOX_KEY_AUTH);
     if (db_step(db, st, e) != SQLITE_ROW) {
         rc = GW_EDB;
         goto out;
@@ -599,6 +605,8 @@ int tree_sync_status(struct db *db, struct sync_status *out, struct err *e)
     out->queued = sqlite3_column_int64(st, 0);
     out->failed = sqlite3_column_int64(st, 1);
     db_col_copy(st, 2, out->last_success, sizeof out->last_success);
+    db_col_copy(st, 3, out->agent_status, sizeof out->agent_status);
+    db_col_copy(st, 4, out->auth_error, sizeof out->auth_error);
 out:
     sqlite3_finalize(st);
     return rc;

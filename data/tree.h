@@ -107,12 +107,16 @@ int tree_folder_remove(struct db *db, int64_t id, const char *reason, struct err
 int tree_entry_remove(struct db *db, int64_t id, const char *reason, struct err *e);
 int tree_photo_remove(struct db *db, int64_t id, const char *reason, struct err *e);
 
-/* The sync state a status line shows: queued and failed outbox rows, and the time of the
- * sync agent's last successful pass (settings key sync.last_success; "" when never). */
+/* The sync state a status line shows: queued and failed outbox rows (counted through the
+ * state index, cheap however long the outbox grows), the time of the sync agent's last
+ * complete pass, its status line and the hub's refusal of our token, all as gridwalk-syncd
+ * keeps them in the settings table (outbox.h); "" when unset. */
 struct sync_status {
     int64_t queued;
     int64_t failed;
     char last_success[DB_TIME_LEN];
+    char agent_status[128];
+    char auth_error[256];
 };
 int tree_sync_status(struct db *db, struct sync_status *out, struct err *e);
 

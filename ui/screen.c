@@ -229,6 +229,10 @@ static void draw_status(struct ui *ui, int y, int w)
     struct ui_gps_fix fix;
     if (!ui->sync_ok) {
         snprintf(sync, sizeof sync, "%s", _("Sync: unknown"));
+    } else if (ui->sync.auth_error[0]) {
+        /* The hub refuses this tablet: retrying will not help, someone must act. */
+        snprintf(sync, sizeof sync, _("Sync: refused by the hub, %lld waiting"),
+                 (long long)(ui->sync.queued + ui->sync.failed));
     } else {
         if (ui->sync.last_success[0])
             ui_local_time(ui->sync.last_success, last, sizeof last);

@@ -47,7 +47,9 @@ static void test_every_setting(void **state)
                       "probe_protocol=dlt645\n"
                       "[gps]\nhost=127.0.0.1\nport=3000\nmin_pin_accuracy_m=5.5\n"
                       "[sync]\nhub_url=https://hub.example/\ntoken_file=/etc/gw/token\n"
-                      "[paths]\npick_folders=/media/usb:/home/field/Pictures\n";
+                      "[paths]\npick_folders=/media/usb:/home/field/Pictures\n"
+                      "[sync]\nca_file=/etc/gw/ca.pem\ndb=/srv/gw/store.db\ninterval=60\n"
+                      "backoff_max=600\n";
     assert_int_equal(config_load_string(&c, ini, &e), GW_OK);
     assert_string_equal(config_category_name(&c, 1), "用电检查");
     assert_string_equal(config_category_name(&c, 2), "计量装置");
@@ -65,6 +67,13 @@ static void test_every_setting(void **state)
     assert_string_equal(c.hub_url, "https://hub.example/");
     assert_string_equal(c.token_file, "/etc/gw/token");
     assert_string_equal(c.pick_folders, "/media/usb:/home/field/Pictures");
+    assert_string_equal(c.ca_file, "/etc/gw/ca.pem");
+    assert_string_equal(c.db, "/srv/gw/store.db");
+    assert_true(c.sync_interval_s == 60);
+    assert_true(c.sync_backoff_max_s == 600);
+    /* gridwalk-syncd calls the hub URL "hub": both names are the same setting. */
+    assert_int_equal(config_load_string(&c, "[sync]\nhub = https://h.example/\n", &e), GW_OK);
+    assert_string_equal(c.hub_url, "https://h.example/");
 }
 
 static void expect_error(const char *ini, const char *want)
@@ -103,11 +112,11 @@ static void test_file_with_error_names_file(void **state)
     snprintf(path, sizeof path, "%s/config.ini", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("[gps]\nhost=gpsd.local\n[sync]\nhub=oops\n", f);
+    fputs("[gps]\nhost=gpsd.local\n[sync]\nhubb=oops\n", f);
     fclose(f);
     assert_int_equal(config_load(&c, path, &e), GW_EINVAL);
     char want[300];
-    snprintf(want, sizeof want, "%s:4: unknown setting 'hub'", path);
+    snprintf(want, sizeof want, "%s:4: unknown setting 'hubb'", path);
     assert_non_null(strstr(e.msg, want));
     f = fopen(path, "w");
     assert_non_null(f);

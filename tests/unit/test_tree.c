@@ -261,12 +261,15 @@ static void test_sync_status(void **state)
                              "UPDATE outbox SET state='failed' WHERE seq=1;"
                              "UPDATE outbox SET state='sent' WHERE seq=2;"
                              "INSERT INTO settings VALUES('sync.last_success',"
-                             "'2026-11-22T06:00:00.000Z')"),
+                             "'2026-11-22T06:00:00.000Z'),('sync.status','uploading 1 of 2'),"
+                             "('sync.auth_error','401: token revoked')"),
                      GW_OK);
     assert_int_equal(tree_sync_status(db, &s, &e), GW_OK);
     assert_int_equal(s.queued, 1);
     assert_int_equal(s.failed, 1);
     assert_string_equal(s.last_success, "2026-11-22T06:00:00.000Z");
+    assert_string_equal(s.agent_status, "uploading 1 of 2");
+    assert_string_equal(s.auth_error, "401: token revoked");
     struct tree_folder *fs;
     size_t n;
     assert_int_equal(tree_list_folders(db, 1, 1, &fs, &n, &e), GW_OK);

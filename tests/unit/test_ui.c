@@ -483,6 +483,16 @@ static void test_gps_lost(void **state)
         fx_text(f, "SELECT json_type(payload,'$.lat') FROM outbox WHERE kind='entry'"), "null");
 }
 
+/* The status line says when the hub refuses the tablet, since retrying will not help. */
+static void test_sync_refused(void **state)
+{
+    struct ui_fixture *f = F(state);
+    sqlite3_exec_for_tests(f, "INSERT INTO settings VALUES('sync.auth_error',"
+                              "'the hub refused the token (401)')");
+    fx_keys(f, "type:李四 Enter Backspace");
+    fx_golden(f, "sync-refused", 0);
+}
+
 static void test_chinese_catalog(void **state)
 {
     struct ui_fixture *f = F(state);
@@ -572,6 +582,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_gps_in_status_and_entry, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_gps_lost, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_sync_refused, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_chinese_catalog, zh_setup, fixture_teardown),
         cmocka_unit_test(test_loop_registration),
     };
