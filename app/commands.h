@@ -8,7 +8,9 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("version", cmd_version, "", "print the version")
+    X("version", cmd_version, "", "print the version")                                        \
+    X("search", cmd_search, "[--db PATH] [--limit N] [--offset N] [--json] QUERY...",         \
+      "find customers by any of the seven fields")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)

@@ -7,6 +7,7 @@
 #include "gridwalk/config.h"
 
 #include "data/schema.h"
+#include "data/search_text.h"
 #include "data/sql.h"
 
 #include <stdio.h>
@@ -156,6 +157,56 @@ static const char *const migrations[] = {
     "  sha256 TEXT NOT NULL CHECK(length(sha256) = 64),\n"
     "  PRIMARY KEY(seq, sha256)\n"
     ") WITHOUT ROWID;\n",
+
+    /* 2: the customer search index (data/search.c, data/search_text.h). A contentless FTS5
+     * table of tagged grams keyed by customers.id, the distinct folded values of the
+     * low-cardinality fields (capacity 'c', line 'l', voltage 'v') that substring queries on
+     * them are matched against first, and a queue of customers changed since the index was
+     * last brought up to date.
+     *
+     * Why a queue and not triggers that write the FTS5 table: FTS5 flushes its pending terms
+     * at every statement savepoint, so an FTS5 insert from a per-row trigger costs ~50 us and
+     * a 1,000,000-row import would spend most of a minute there; the same rows go into FTS5
+     * in ~10 s as one INSERT ... SELECT (search_index_flush). The triggers only queue the
+     * row id and, for a row that is in the index, the document the index holds for it
+     * (a contentless FTS5 table can only delete a row given its old text). Searching checks
+     * queued rows directly, so results are right before the flush too. */
+    "CREATE VIRTUAL TABLE customer_search USING fts5(doc, content='', detail=none,\n"
+    "  columnsize=0, tokenize='gridwalk');\n"
+    "CREATE TABLE search_values(\n"
+    "  field TEXT NOT NULL,\n"
+    "  value TEXT NOT NULL,\n"
+    "  PRIMARY KEY(field, value)\n"
+    ") WITHOUT ROWID;\n"
+    /* old_doc: what the index holds for id, NULL when the index has nothing for it. The
+     * first queue entry of an id wins (OR IGNORE): it describes the index as it is. */
+    "CREATE TABLE search_queue(\n"
+    "  id      INTEGER PRIMARY KEY,\n"
+    "  old_doc TEXT\n"
+    ");\n"
+    "CREATE TRIGGER customers_search_ai AFTER INSERT ON customers BEGIN\n"
+    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(new.id, NULL);\n"
+    "END;\n"
+    "CREATE TRIGGER customers_search_ad AFTER DELETE ON customers BEGIN\n"
+    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(old.id, " SEARCH_DOC("old") ");\n"
+    "END;\n"
+    "CREATE TRIGGER customers_search_au\n"
+    "  AFTER UPDATE OF id, account, name, meter, capacity, address, line, voltage ON customers\n"
+    "  WHEN old.id IS NOT new.id OR old.account IS NOT new.account OR old.name IS NOT new.name\n"
+    "    OR old.meter IS NOT new.meter OR old.capacity IS NOT new.capacity\n"
+    "    OR old.address IS NOT new.address OR old.line IS NOT new.line\n"
+    "    OR old.voltage IS NOT new.voltage\n"
+    "BEGIN\n"
+    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(old.id, " SEARCH_DOC("old") ");\n"
+    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(new.id, NULL);\n"
+    "END;\n"
+    /* A store that had customers before this migration gets them indexed now. */
+    "INSERT INTO customer_search(rowid, doc) SELECT id, " SEARCH_DOC("customers")
+    " FROM customers;\n"
+    "INSERT OR IGNORE INTO search_values(field, value)\n"
+    "  SELECT 'c', gw_search_key(capacity) FROM customers WHERE capacity <> ''\n"
+    "  UNION SELECT 'l', gw_search_key(line) FROM customers WHERE line <> ''\n"
+    "  UNION SELECT 'v', gw_search_key(voltage) FROM customers WHERE voltage <> '';\n",
 };
 
 int schema_count(void)

@@ -1,0 +1,630 @@
+/* search.c - fuzzy multi-field customer search (see search.h).
+ *
+ * How a query runs. Each term becomes two FTS5 expressions over the tagged grams of
+ * search_text.h: "contains" (S) and "starts with" (P), each an OR over the fields the term
+ * may match of an AND of grams; for the value fields (capacity, line, voltage) the term is
+ * first matched against the table of distinct values and becomes an OR of whole-value
+ * tokens. Every token is quoted and passed whole to the tokenizer, so what the user typed
+ * is never FTS5 or SQL syntax. A term the index cannot narrow (a 1-3 digit fragment, a
+ * value matching many values) has no expression and is checked row by row.
+ *
+ * Three passes, one per tier, each streaming candidates in row-id order and stopping when
+ * the page is full: exact account/meter (B-tree lookups), prefix (P of any term AND S of
+ * every term), substring (S of every term, or a plain scan when no term has an S). The
+ * index may over-approximate (grams present but not adjacent), so every candidate row is
+ * checked against the folded terms in C, which also decides its tier and which fields
+ * matched. Rows queued by the triggers but not yet flushed into the index are merged into
+ * each index pass by id. */
+#include "gridwalk/config.h"
+
+#include "data/search.h"
+#include "data/search_text.h"
+#include "data/sql.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A value-field term matching more distinct values than this matches many rows: checking
+ * rows one by one finds a page sooner than an OR of that many tokens. */
+#define VALUES_MAX 64
+/* Grams per field in one term's expression: more narrows little and reads more lists. */
+#define GRAMS_MAX 6
+/* More queued changes than this are flushed before searching rather than merged. */
+#define PENDING_MERGE_MAX 20000
+#define FOLD_MAX (SEARCH_TERM_MAX * 2)
+
+static const char *const value_field_code[CF_COUNT] = {
+    [CF_CAPACITY] = "c", [CF_LINE] = "l", [CF_VOLTAGE] = "v"};
+
+#define ROW_COLUMNS                                                                            \
+    "c.id, c.account, c.name, c.meter, c.capacity, c.address, c.line, c.voltage, c.lat, "      \
+    "c.lon, c.coord_accuracy_m, c.coord_source, c.updated_at"
+
+/* What the index can say about one term, as an FTS5 expression. */
+struct expr {
+    sqlite3_str *s; /* NULL: the index cannot narrow this term */
+    int parts;      /* OR-ed parts so far; 0 with s set: no row can match */
+};
+
+struct term {
+    enum customer_field field; /* CF_COUNT: any field */
+    char text[FOLD_MAX];
+    size_t len;
+    struct expr subst, prefix;
+};
+
+struct run {
+    struct db *db;
+    struct term *t;
+    int nt;
+    int offset, limit;
+    int rank; /* matches seen so far, over all passes */
+    struct search_hit *hits;
+    int n;
+    int64_t *exact; /* ids taken by the exact pass */
+    int nexact;
+    int64_t *pending; /* queued ids, ascending */
+    int npending;
+    sqlite3_stmt *by_id;
+};
+
+size_t search_normalize(const char *in, char *out, size_t cap)
+{
+    return search_fold(in, strlen(in), out, cap);
+}
+
+static const char *field_text(const struct customer *c, enum customer_field f)
+{
+    switch (f) {
+    case CF_ACCOUNT: return c->account;
+    case CF_NAME: return c->name;
+    case CF_METER: return c->meter;
+    case CF_CAPACITY: return c->capacity;
+    case CF_ADDRESS: return c->address;
+    case CF_LINE: return c->line;
+    case CF_VOLTAGE: return c->voltage;
+    case CF_COUNT: break;
+    }
+    return "";
+}
+
+static int applies(const struct term *t, enum customer_field f)
+{
+    return t->field == CF_COUNT || t->field == f;
+}
+
+static void quote_token(sqlite3_str *s, const char *tok, int len)
+{
+    sqlite3_str_appendchar(s, 1, '"');
+    for (int i = 0; i < len; i++) {
+        if (tok[i] == '"')
+            sqlite3_str_appendchar(s, 1, '"');
+        sqlite3_str_appendchar(s, 1, tok[i]);
+    }
+    sqlite3_str_appendchar(s, 1, '"');
+}
+
+struct gram_list {
+    char tok[16][SEARCH_TOKEN_MAX];
+    int len[16];
+    int n;
+};
+
+static int collect_gram(void *ctx, const char *tok, int len)
+{
+    struct gram_list *g = ctx;
+    if (g->n < 16 && len <= SEARCH_TOKEN_MAX) {
+        memcpy(g->tok[g->n], tok, (size_t)len);
+        g->len[g->n++] = len;
+    }
+    return 0;
+}
+
+/* Appends "(tok AND tok ...)" for up to GRAMS_MAX grams spread over the term, plus the start
+ * token first when start_len > 0. */
+static void append_and(sqlite3_str *s, const struct gram_list *g, const char *start,
+                       int start_len)
+{
+    int first = 1, want = g->n < GRAMS_MAX ? g->n : GRAMS_MAX;
+    sqlite3_str_appendchar(s, 1, '(');
+    if (start_len > 0) {
+        quote_token(s, start, start_len);
+        first = 0;
+    }
+    for (int k = 0; k < want; k++) {
+        /* Spread the chosen grams from the first to the last. */
+        int i = want == 1 ? 0 : k * (g->n - 1) / (want - 1);
+        if (!first)
+            sqlite3_str_appendall(s, " AND ");
+        quote_token(s, g->tok[i], g->len[i]);
+        first = 0;
+    }
+    sqlite3_str_appendchar(s, 1, ')');
+}
+
+static void expr_part(struct expr *x, void (*fill)(sqlite3_str *, const void *), const void *arg)
+{
+    if (!x->s)
+        return;
+    if (x->parts > 0)
+        sqlite3_str_appendall(x->s, " OR ");
+    fill(x->s, arg);
+    x->parts++;
+}
+
+struct gram_part {
+    const struct gram_list *g;
+    const char *start;
+    int start_len;
+};
+
+static void fill_grams(sqlite3_str *s, const void *arg)
+{
+    const struct gram_part *p = arg;
+    append_and(s, p->g, p->start, p->start_len);
+}
+
+/* An expression already built: appended as it is, in parentheses. */
+static void fill_expr(sqlite3_str *s, const void *arg)
+{
+    sqlite3_str_appendf(s, "(%s)", (const char *)arg);
+}
+
+static void expr_unindexable(struct expr *x)
+{
+    if (x->s)
+        sqlite3_free(sqlite3_str_finish(x->s));
+    x->s = NULL;
+}
+
+/* Adds to t's expressions the distinct values of value field f that contain (subst) or
+ * start with (prefix) the term. */
+static int plan_value_field(struct db *db, struct term *t, enum customer_field f, struct err *e)
+{
+    static const char *const sql[2] = {
+        "SELECT value FROM search_values WHERE field = :f AND instr(value, :t) > 0",
+        "SELECT value FROM search_values WHERE field = :f AND substr(value, 1, length(:t)) = :t"};
+    for (int which = 0; which < 2; which++) {
+        struct expr *x = which == 0 ? &t->subst : &t->prefix;
+        if (!x->s)
+            continue;
+        sqlite3_stmt *st = db_prepare(db, e, sql[which]);
+        int step, count = 0;
+        if (!st)
+            return GW_EDB;
+        db_bind_text(st, ":f", value_field_code[f]);
+        db_bind_text(st, ":t", t->text);
+        /* Count first: an OR of too many values is dropped, not half-built. */
+        sqlite3_str *acc = sqlite3_str_new(db_sqlite(db));
+        int parts = 0;
+        while ((step = db_step(db, st, e)) == SQLITE_ROW) {
+            char tok[SEARCH_TOKEN_MAX + 1];
+            if (++count > VALUES_MAX)
+                break;
+            int len = search_value_token(f, db_col_text(st, 0), tok);
+            tok[len] = '\0';
+            if (parts++)
+                sqlite3_str_appendall(acc, " OR ");
+            quote_token(acc, tok, len);
+        }
+        sqlite3_finalize(st);
+        char *text = sqlite3_str_finish(acc);
+        if (step < 0 && count <= VALUES_MAX) {
+            sqlite3_free(text);
+            return GW_EDB;
+        }
+        if (count > VALUES_MAX)
+            expr_unindexable(x);
+        else if (parts > 0)
+            expr_part(x, fill_expr, text);
+        sqlite3_free(text);
+    }
+    return GW_OK;
+}
+
+static int plan_term(struct db *db, struct term *t, struct err *e)
+{
+    t->subst.s = sqlite3_str_new(db_sqlite(db));
+    t->prefix.s = sqlite3_str_new(db_sqlite(db));
+    t->subst.parts = t->prefix.parts = 0;
+    for (int fi = 0; fi < CF_COUNT; fi++) {
+        enum customer_field f = (enum customer_field)fi;
+        if (!applies(t, f))
+            continue;
+        if (search_is_value_field(f)) {
+            int rc = plan_value_field(db, t, f, e);
+            if (rc)
+                return rc;
+            continue;
+        }
+        struct gram_list g = {.n = 0};
+        char start[SEARCH_TOKEN_MAX];
+        int start_len = search_term_start(f, t->text, start);
+        search_term_grams(f, t->text, collect_gram, &g);
+        struct gram_part none = {&g, NULL, 0}, with_start = {&g, start, start_len};
+        if (g.n == 0)
+            expr_unindexable(&t->subst);
+        else
+            expr_part(&t->subst, fill_grams, &none);
+        if (start_len == 0)
+            expr_unindexable(&t->prefix);
+        else
+            expr_part(&t->prefix, fill_grams, &with_start);
+    }
+    return GW_OK;
+}
+
+static void term_done(struct term *t)
+{
+    expr_unindexable(&t->subst);
+    expr_unindexable(&t->prefix);
+}
+
+/* Checks a candidate row against every term. Returns the row's tier (the best over terms)
+ * or -1 when a term does not match; fills *fields. */
+static int row_tier(const struct run *r, const struct customer *c, unsigned *fields)
+{
+    char folded[CF_COUNT][sizeof c->address * 2];
+    int done[CF_COUNT] = {0};
+    int best = SEARCH_SUBSTRING;
+    *fields = 0;
+    for (int i = 0; i < r->nt; i++) {
+        const struct term *t = &r->t[i];
+        int tier = -1;
+        for (int fi = 0; fi < CF_COUNT; fi++) {
+            enum customer_field f = (enum customer_field)fi;
+            if (!applies(t, f))
+                continue;
+            if (!done[f]) {
+                const char *raw = field_text(c, f);
+                search_fold(raw, strlen(raw), folded[f], sizeof folded[f]);
+                done[f] = 1;
+            }
+            const char *hit = strstr(folded[f], t->text);
+            if (!hit)
+                continue;
+            *fields |= 1u << f;
+            int ft = SEARCH_SUBSTRING;
+            if (hit == folded[f])
+                ft = ((f == CF_ACCOUNT || f == CF_METER) && folded[f][t->len] == '\0')
+                         ? SEARCH_EXACT
+                         : SEARCH_PREFIX;
+            if (tier < 0 || ft < tier)
+                tier = ft;
+        }
+        if (tier < 0)
+            return -1;
+        if (tier < best)
+            best = tier;
+    }
+    return best;
+}
+
+static void row_load(sqlite3_stmt *st, struct customer *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(st, 0);
+    db_col_copy(st, 1, c->account, sizeof c->account);
+    db_col_copy(st, 2, c->name, sizeof c->name);
+    db_col_copy(st, 3, c->meter, sizeof c->meter);
+    db_col_copy(st, 4, c->capacity, sizeof c->capacity);
+    db_col_copy(st, 5, c->address, sizeof c->address);
+    db_col_copy(st, 6, c->line, sizeof c->line);
+    db_col_copy(st, 7, c->voltage, sizeof c->voltage);
+    c->lat = db_col_double(st, 8);
+    c->lon = db_col_double(st, 9);
+    c->coord_accuracy_m = db_col_double(st, 10);
+    db_col_copy(st, 11, c->coord_source, sizeof c->coord_source);
+    db_col_copy(st, 12, c->updated_at, sizeof c->updated_at);
+}
+
+static int in_exact(const struct run *r, int64_t id)
+{
+    for (int i = 0; i < r->nexact; i++)
+        if (r->exact[i] == id)
+            return 1;
+    return 0;
+}
+
+/* Offers one row to pass `pass`; returns 1 when the page is full. */
+static int offer(struct run *r, sqlite3_stmt *st, int pass)
+{
+    struct customer c;
+    unsigned fields;
+    row_load(st, &c);
+    int tier = row_tier(r, &c, &fields);
+    if (tier < 0)
+        return 0;
+    if (pass == SEARCH_EXACT && tier != SEARCH_EXACT)
+        return 0;
+    if (pass == SEARCH_PREFIX && (tier > SEARCH_PREFIX || in_exact(r, c.id)))
+        return 0;
+    if (pass == SEARCH_SUBSTRING && tier != SEARCH_SUBSTRING)
+        return 0;
+    if (pass == SEARCH_EXACT) {
+        int64_t *grown = realloc(r->exact, sizeof *grown * (size_t)(r->nexact + 1));
+        if (!grown)
+            abort();
+        r->exact = grown;
+        r->exact[r->nexact++] = c.id;
+    }
+    if (r->rank++ < r->offset || r->n >= r->limit)
+        return 0;
+    struct search_hit *h = &r->hits[r->n++];
+    h->customer = c;
+    h->tier = (enum search_tier)pass;
+    h->matched_fields = fields;
+    /* The exact pass must see all its rows to exclude them later, even past the page. */
+    return pass != SEARCH_EXACT && r->n >= r->limit;
+}
+
+/* Loads queued row id into by_id; 1 if the customer exists. */
+static int load_by_id(struct run *r, int64_t id, struct err *e)
+{
+    sqlite3_reset(r->by_id);
+    db_bind_int64(r->by_id, ":id", id);
+    int step = db_step(r->db, r->by_id, e);
+    return step == SQLITE_ROW ? 1 : step < 0 ? -1 : 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int pass_exact(struct run *r, struct err *e)
+{
+    int64_t ids[SEARCH_MAX_TERMS * 4];
+    int nids = 0, rc = GW_OK;
+    sqlite3_stmt *st = db_prepare(r->db, e,
+                                  "SELECT id FROM customers WHERE account = :t "
+                                  "UNION SELECT id FROM customers WHERE meter = :t LIMIT 4");
+    if (!st)
+        return GW_EDB;
+    for (int i = 0; i < r->nt; i++) {
+        if (!applies(&r->t[i], CF_ACCOUNT) && !applies(&r->t[i], CF_METER))
+            continue;
+        int step;
+        sqlite3_reset(st);
+        db_bind_text(st, ":t", r->t[i].text);
+        while ((step = db_step(r->db, st, e)) == SQLITE_ROW)
+            ids[nids++] = sqlite3_column_int64(st, 0);
+        if (step < 0) {
+            rc = GW_EDB;
+            goto out;
+        }
+    }
+    qsort(ids, (size_t)nids, sizeof ids[0], cmp_id);
+    for (int i = 0; i < nids; i++) {
+        if (i > 0 && ids[i] == ids[i - 1])
+            continue;
+        int got = load_by_id(r, ids[i], e);
+        if (got < 0) {
+            rc = GW_EDB;
+            goto out;
+        }
+        if (got)
+            offer(r, r->by_id, SEARCH_EXACT);
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Streams the rows matching FTS5 expression `match` (NULL: every row) in id order, merged
+ * with the queued rows, offering each to `pass`. */
+static int pass_stream(struct run *r, const char *match, int pass, struct err *e)
+{
+    int rc = GW_OK, step = SQLITE_DONE, pi = 0;
+    sqlite3_stmt *st =
+        match ? db_prepare(r->db, e,
+                           "SELECT " ROW_COLUMNS " FROM customer_search f "
+                           "JOIN customers c ON c.id = f.rowid "
+                           "WHERE f.customer_search MATCH :q ORDER BY f.rowid")
+              : db_prepare(r->db, e, "SELECT " ROW_COLUMNS " FROM customers c ORDER BY c.id");
+    if (!st)
+        return GW_EDB;
+    if (match)
+        db_bind_text(st, ":q", match);
+    step = db_step(r->db, st, e);
+    for (;;) {
+        if (step < 0) {
+            rc = GW_EDB;
+            goto out;
+        }
+        int64_t id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : INT64_MAX;
+        /* A plain scan already sees queued rows. */
+        if (match && pi < r->npending && r->pending[pi] <= id) {
+            int64_t qid = r->pending[pi++];
+            int got = load_by_id(r, qid, e);
+            if (got < 0) {
+                rc = GW_EDB;
+                goto out;
+            }
+            if (got && offer(r, r->by_id, pass))
+                goto out;
+            if (qid == id)
+                step = db_step(r->db, st, e);
+            continue;
+        }
+        if (step != SQLITE_ROW)
+            break;
+        if (offer(r, st, pass))
+            goto out;
+        step = db_step(r->db, st, e);
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Appends " AND (S)" for each term whose substring expression can narrow; *n counts the
+ * expressions already in s (no " AND " before the first). */
+static void append_subst(struct run *r, sqlite3_str *s, int *n)
+{
+    for (int i = 0; i < r->nt; i++) {
+        struct expr *x = &r->t[i].subst;
+        if (!x->s)
+            continue;
+        if ((*n)++)
+            sqlite3_str_appendall(s, " AND ");
+        sqlite3_str_appendf(s, "(%s)", sqlite3_str_value(x->s));
+    }
+}
+
+/* Rows where some term starts some field: (P1 OR P2 ...) AND S1 AND S2 ... When a term's
+ * P cannot narrow, the OR cannot either and the S's alone drive the pass. */
+static int pass_prefix(struct run *r, struct err *e)
+{
+    int narrow = 1, any = 0, n = 0;
+    for (int i = 0; i < r->nt; i++) {
+        if (!r->t[i].prefix.s)
+            narrow = 0;
+        else if (r->t[i].prefix.parts > 0)
+            any = 1;
+    }
+    if (narrow && !any)
+        return GW_OK; /* no term starts any field of any customer */
+    sqlite3_str *s = sqlite3_str_new(db_sqlite(r->db));
+    if (narrow) {
+        sqlite3_str_appendchar(s, 1, '(');
+        for (int i = 0; i < r->nt; i++) {
+            struct expr *x = &r->t[i].prefix;
+            if (x->parts == 0)
+                continue;
+            if (n++)
+                sqlite3_str_appendall(s, " OR ");
+            sqlite3_str_appendf(s, "(%s)", sqlite3_str_value(x->s));
+        }
+        sqlite3_str_appendchar(s, 1, ')');
+        n = 1;
+    }
+    append_subst(r, s, &n);
+    char *q = sqlite3_str_finish(s);
+    int rc = pass_stream(r, n ? q : NULL, SEARCH_PREFIX, e);
+    sqlite3_free(q);
+    return rc;
+}
+
+static int pass_substring(struct run *r, struct err *e)
+{
+    int n = 0;
+    sqlite3_str *s = sqlite3_str_new(db_sqlite(r->db));
+    append_subst(r, s, &n);
+    char *q = sqlite3_str_finish(s);
+    int rc = pass_stream(r, n ? q : NULL, SEARCH_SUBSTRING, e);
+    sqlite3_free(q);
+    return rc;
+}
+
+static int load_pending(struct run *r, struct err *e)
+{
+    int64_t n = search_index_pending(r->db);
+    if (n < 0)
+        return err_set(e, GW_EDB, "store %s: cannot read the search queue", db_path(r->db));
+    if (n == 0)
+        return GW_OK;
+    if (n > PENDING_MERGE_MAX && !db_in_transaction(r->db) &&
+        search_index_flush(r->db, NULL) == GW_OK)
+        return GW_OK;
+    sqlite3_stmt *st = db_prepare(r->db, e, "SELECT id FROM search_queue ORDER BY id");
+    if (!st)
+        return GW_EDB;
+    int step;
+    while ((step = db_step(r->db, st, e)) == SQLITE_ROW) {
+        int64_t *grown = realloc(r->pending, sizeof *grown * (size_t)(r->npending + 1));
+        if (!grown)
+            abort();
+        r->pending = grown;
+        r->pending[r->npending++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return step < 0 ? GW_EDB : GW_OK;
+}
+
+int search_run(struct db *db, const struct search_query *q, int offset, int limit,
+               struct search_hit *hits, int *n, struct err *e)
+{
+    struct term terms[SEARCH_MAX_TERMS];
+    struct run r = {.db = db, .t = terms, .offset = offset, .limit = limit, .hits = hits};
+    int rc = GW_OK;
+    *n = 0;
+    if (limit < 1 || limit > 1000)
+        return err_set(e, GW_EINVAL, "search: a page holds 1 to 1000 results, not %d", limit);
+    if (offset < 0)
+        return err_set(e, GW_EINVAL, "search: the offset cannot be negative (%d)", offset);
+    for (int i = 0; i < q->n && i < SEARCH_MAX_TERMS; i++) {
+        struct term *t = &terms[r.nt];
+        memset(t, 0, sizeof *t);
+        t->field = q->terms[i].field;
+        t->len = search_normalize(q->terms[i].text, t->text, sizeof t->text);
+        if (t->len == 0)
+            continue;
+        r.nt++;
+        if ((rc = plan_term(db, t, e)))
+            goto out;
+        /* The index proves this term matches nothing: neither do the terms together. */
+        if (t->subst.s && t->subst.parts == 0)
+            goto out;
+    }
+    if (r.nt == 0)
+        goto out;
+    r.by_id = db_prepare(db, e, "SELECT " ROW_COLUMNS " FROM customers c WHERE c.id = :id");
+    if (!r.by_id) {
+        rc = GW_EDB;
+        goto out;
+    }
+    if ((rc = load_pending(&r, e)) || (rc = pass_exact(&r, e)))
+        goto out;
+    if (r.n < r.limit && (rc = pass_prefix(&r, e)))
+        goto out;
+    if (r.n < r.limit && (rc = pass_substring(&r, e)))
+        goto out;
+out:
+    if (r.n > r.limit)
+        r.n = r.limit;
+    *n = r.n;
+    for (int i = 0; i < r.nt; i++)
+        term_done(&terms[i]);
+    sqlite3_finalize(r.by_id);
+    free(r.exact);
+    free(r.pending);
+    return rc;
+}
+
+int64_t search_index_pending(struct db *db)
+{
+    sqlite3_stmt *st = db_prepare(db, NULL, "SELECT count(*) FROM search_queue");
+    int64_t n = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+int search_index_flush(struct db *db, struct err *e)
+{
+    int rc = db_begin(db, e);
+    if (rc)
+        return rc;
+    rc = db_exec(
+        db, e,
+        "INSERT INTO customer_search(customer_search, rowid, doc)\n"
+        "  SELECT 'delete', id, old_doc FROM search_queue WHERE old_doc IS NOT NULL;\n"
+        "INSERT INTO customer_search(rowid, doc)\n"
+        "  SELECT c.id, " SEARCH_DOC("c") " FROM search_queue q JOIN customers c ON c.id = q.id;\n"
+        "INSERT OR IGNORE INTO search_values(field, value)\n"
+        "  SELECT 'c', gw_search_key(c.capacity) FROM search_queue q JOIN customers c\n"
+        "    ON c.id = q.id WHERE c.capacity <> ''\n"
+        "  UNION SELECT 'l', gw_search_key(c.line) FROM search_queue q JOIN customers c\n"
+        "    ON c.id = q.id WHERE c.line <> ''\n"
+        "  UNION SELECT 'v', gw_search_key(c.voltage) FROM search_queue q JOIN customers c\n"
+        "    ON c.id = q.id WHERE c.voltage <> '';\n"
+        "DELETE FROM search_queue;");
+    if (rc) {
+        db_rollback(db);
+        return err_prefix(e, "updating the search index: ");
+    }
+    return db_commit(db, e);
+}
