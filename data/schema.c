@@ -178,6 +178,12 @@ static const char *const migrations[] = {
     "  value TEXT NOT NULL,\n"
     "  PRIMARY KEY(field, value)\n"
     ") WITHOUT ROWID;\n"
+    /* Posting counts of the tokens in at least 5,000 rows, refreshed by a bulk flush: the
+     * query planner leaves such tokens out of intersections. */
+    "CREATE TABLE search_common(\n"
+    "  token TEXT PRIMARY KEY,\n"
+    "  docs  INTEGER NOT NULL\n"
+    ") WITHOUT ROWID;\n"
     /* old_doc: what the index holds for id, NULL when the index has nothing for it. The
      * first queue entry of an id wins (OR IGNORE): it describes the index as it is. */
     "CREATE TABLE search_queue(\n"

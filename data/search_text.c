@@ -159,6 +159,26 @@ static int gram_field_tokens(enum customer_field f, const char *s, int n, search
         if (i + 3 < k && all_digits(c, i, 4) && (rc = emit_span(emit, ctx, t, s, c, i, 4)))
             return rc;
     }
+    /* Where a digit run meets a letter: the letter with up to 4 digits after it, and up to
+     * 4 digits with the letter after them ("巷982", "985号"). House numbers are short runs
+     * next to 号, 幢, 室; without these, "985号" could only be narrowed by "5号". */
+    for (int i = 0; i < k;) {
+        if (c[i].cls != CLS_DIGIT) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < k && c[j].cls == CLS_DIGIT)
+            j++;
+        for (int len = 2; len <= 4 && len <= j - i; len++) {
+            if (i > 0 && c[i - 1].cls == CLS_OTHER &&
+                (rc = emit_span(emit, ctx, t, s, c, i - 1, len + 1)))
+                return rc;
+            if (j < k && c[j].cls == CLS_OTHER && (rc = emit_span(emit, ctx, t, s, c, j - len, len + 1)))
+                return rc;
+        }
+        i = j;
+    }
     if (k >= 1 && c[0].cls != CLS_SPACE && (rc = emit_span(emit, ctx, T, s, c, 0, 1)))
         return rc;
     if (k >= 2 && c[0].cls != CLS_SPACE && c[1].cls != CLS_SPACE &&
@@ -236,6 +256,24 @@ int search_term_grams(enum customer_field f, const char *term, search_emit_fn em
             emit_span(count_emit, &cc, t, term, c, i, 2);
         if (i + 3 < k && all_digits(c, i, 4))
             emit_span(count_emit, &cc, t, term, c, i, 4);
+    }
+    /* The digit run's edges, as the document emits them (see gram_field_tokens): a run
+     * inside the query is the document's whole run, one at the query's end a prefix of it,
+     * one at its start a suffix. */
+    for (int i = 0; i < k;) {
+        if (c[i].cls != CLS_DIGIT) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < k && c[j].cls == CLS_DIGIT)
+            j++;
+        int len = j - i < 4 ? j - i : 4;
+        if (len >= 2 && i > 0 && c[i - 1].cls == CLS_OTHER)
+            emit_span(count_emit, &cc, t, term, c, i - 1, len + 1);
+        if (len >= 2 && j < k && c[j].cls == CLS_OTHER)
+            emit_span(count_emit, &cc, t, term, c, j - len, len + 1);
+        i = j;
     }
     /* No bigram (one character, or characters split by spaces): fall back to unigrams. */
     if (cc.n == 0)

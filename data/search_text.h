@@ -10,7 +10,9 @@
  * Tokens are one tag byte then UTF-8 text:
  *   - gram fields (account, name, meter, address), tag "anmd"[...] in lower case: a unigram of
  *     each character that is not a digit or a space, a bigram of each adjacent pair that is
- *     neither two digits nor has a space, and a 4-gram of each run of four digits;
+ *     neither two digits nor has a space, a 4-gram of each run of four digits, and where
+ *     a digit run meets a letter, the letter with the run's first 2-4 digits and the run's
+ *     last 2-4 digits with the letter;
  *     tag in upper case: the field's first 1 and 2 characters and, when they are digits,
  *     its first 3 and 4 (the prefix tier).
  *   - value fields (capacity, line, voltage): one token, tag then '=' then the folded value
