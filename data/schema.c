@@ -12,6 +12,21 @@
 
 #include <stdio.h>
 
+/* The distinct values go in at once (three probes of a small table), so a value-field
+ * query sees queued rows' values before the flush. */
+#define SEARCH_VALUES_NEW                                                                      \
+    "  INSERT INTO search_values(field, value)\n"                                              \
+    "    SELECT f, k FROM (SELECT f, gw_search_key(v) AS k FROM (SELECT 'c' AS f,\n"           \
+    "      new.capacity AS v UNION ALL SELECT 'l', new.line UNION ALL SELECT 'v',\n"           \
+    "      new.voltage) WHERE v <> '')\n"                                                     \
+    "    WHERE NOT EXISTS(SELECT 1 FROM search_values s WHERE s.field = f AND s.value = k);\n"
+/* Queues row id with the document the index holds for it (NULL: none), unless it is queued
+ * already: the first entry describes the index as it is. NOT EXISTS rather than OR IGNORE,
+ * because an UPSERT's conflict handling overrides OR IGNORE inside the triggers it fires. */
+#define SEARCH_QUEUE(id, doc)                                                                  \
+    "  INSERT INTO search_queue(id, old_doc) SELECT " id ", " doc "\n"                         \
+    "    WHERE NOT EXISTS(SELECT 1 FROM search_queue WHERE id = " id ");\n"
+
 static const char *const migrations[] = {
     /* 1: the foundation. */
     "CREATE TABLE settings(\n"
@@ -184,17 +199,17 @@ static const char *const migrations[] = {
     "  token TEXT PRIMARY KEY,\n"
     "  docs  INTEGER NOT NULL\n"
     ") WITHOUT ROWID;\n"
-    /* old_doc: what the index holds for id, NULL when the index has nothing for it. The
-     * first queue entry of an id wins (OR IGNORE): it describes the index as it is. */
+    /* old_doc: what the index holds for id, NULL when the index has nothing for it. */
     "CREATE TABLE search_queue(\n"
     "  id      INTEGER PRIMARY KEY,\n"
     "  old_doc TEXT\n"
     ");\n"
     "CREATE TRIGGER customers_search_ai AFTER INSERT ON customers BEGIN\n"
-    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(new.id, NULL);\n"
+    SEARCH_QUEUE("new.id", "NULL")
+    SEARCH_VALUES_NEW
     "END;\n"
     "CREATE TRIGGER customers_search_ad AFTER DELETE ON customers BEGIN\n"
-    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(old.id, " SEARCH_DOC("old") ");\n"
+    SEARCH_QUEUE("old.id", SEARCH_DOC("old"))
     "END;\n"
     "CREATE TRIGGER customers_search_au\n"
     "  AFTER UPDATE OF id, account, name, meter, capacity, address, line, voltage ON customers\n"
@@ -203,8 +218,9 @@ static const char *const migrations[] = {
     "    OR old.address IS NOT new.address OR old.line IS NOT new.line\n"
     "    OR old.voltage IS NOT new.voltage\n"
     "BEGIN\n"
-    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(old.id, " SEARCH_DOC("old") ");\n"
-    "  INSERT OR IGNORE INTO search_queue(id, old_doc) VALUES(new.id, NULL);\n"
+    SEARCH_QUEUE("old.id", SEARCH_DOC("old"))
+    SEARCH_QUEUE("new.id", "NULL")
+    SEARCH_VALUES_NEW
     "END;\n"
     /* A store that had customers before this migration gets them indexed now. */
     "INSERT INTO customer_search(rowid, doc) SELECT id, " SEARCH_DOC("customers")

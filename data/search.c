@@ -669,13 +669,6 @@ int search_index_flush(struct db *db, struct err *e)
         "  SELECT 'delete', id, old_doc FROM search_queue WHERE old_doc IS NOT NULL;\n"
         "INSERT INTO customer_search(rowid, doc)\n"
         "  SELECT c.id, " SEARCH_DOC("c") " FROM search_queue q JOIN customers c ON c.id = q.id;\n"
-        "INSERT OR IGNORE INTO search_values(field, value)\n"
-        "  SELECT 'c', gw_search_key(c.capacity) FROM search_queue q JOIN customers c\n"
-        "    ON c.id = q.id WHERE c.capacity <> ''\n"
-        "  UNION SELECT 'l', gw_search_key(c.line) FROM search_queue q JOIN customers c\n"
-        "    ON c.id = q.id WHERE c.line <> ''\n"
-        "  UNION SELECT 'v', gw_search_key(c.voltage) FROM search_queue q JOIN customers c\n"
-        "    ON c.id = q.id WHERE c.voltage <> '';\n"
         "DELETE FROM search_queue;");
     /* After a bulk load: one segment (fewer b-trees to probe per token, ~3 s per million
      * rows) and fresh counts of the common tokens (~2 s per million rows). */
