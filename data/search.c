@@ -31,7 +31,7 @@
 /* Tokens of one field's AND: more narrows little and reads more lists. */
 #define AND_MAX 4
 #define TOKENS_MAX 24
-/* A token in more rows than this is common (search_common keeps their counts); one not
+/* search_common keeps the posting counts of tokens in more rows than this; a token not
  * listed is guessed to be in RARE_DOCS rows. */
 #define COMMON_DOCS 5000
 #define RARE_DOCS 500
@@ -41,6 +41,8 @@
 /* More queued changes than this are flushed before searching rather than merged. */
 #define PENDING_MERGE_MAX 20000
 #define FOLD_MAX (SEARCH_TERM_MAX * 2)
+/* A field longer than this (folded) is matched on its first FIELD_FOLD_MAX - 1 bytes. */
+#define FIELD_FOLD_MAX 1024
 
 static const char *const value_field_code[CF_COUNT] = {
     [CF_CAPACITY] = "c", [CF_LINE] = "l", [CF_VOLTAGE] = "v"};
@@ -59,6 +61,7 @@ struct expr {
 struct planner {
     struct db *db;
     sqlite3_stmt *docs; /* token -> posting count of common tokens */
+    int64_t rows;       /* about how many customers there are */
 };
 
 struct term {
@@ -78,6 +81,7 @@ struct run {
     int n;
     int64_t *exact; /* ids taken by the exact pass */
     int nexact;
+    int64_t rows;     /* about how many customers there are */
     int64_t *pending; /* queued ids, ascending */
     int npending;
     sqlite3_stmt *by_id;
@@ -86,21 +90,6 @@ struct run {
 size_t search_normalize(const char *in, char *out, size_t cap)
 {
     return search_fold(in, strlen(in), out, cap);
-}
-
-static const char *field_text(const struct customer *c, enum customer_field f)
-{
-    switch (f) {
-    case CF_ACCOUNT: return c->account;
-    case CF_NAME: return c->name;
-    case CF_METER: return c->meter;
-    case CF_CAPACITY: return c->capacity;
-    case CF_ADDRESS: return c->address;
-    case CF_LINE: return c->line;
-    case CF_VOLTAGE: return c->voltage;
-    case CF_COUNT: break;
-    }
-    return "";
 }
 
 static int applies(const struct term *t, enum customer_field f)
@@ -147,11 +136,12 @@ static int collect_gram(void *ctx, const char *tok, int len)
     return 0;
 }
 
-/* Appends "(a AND b ...)" of g's rarest tokens: every one under COMMON_DOCS postings (at
- * most AND_MAX), or the rarest alone when all are common. Why: intersecting costs about
- * one page read per row of the shortest list for every other list, so a list of a million
- * rows ("3330", the region prefix of every meter number) adds milliseconds and narrows
- * nothing; rows are checked in C anyway. Returns the estimated number of rows. */
+/* Appends "(a AND b ...)" of g's rarest tokens: the rarest, then the next rarest (at most
+ * AND_MAX in all) that are in no more than a quarter of the rows. Why: intersecting costs
+ * about one page read per row of the shortest list for every other list, so a list that
+ * holds nearly every row ("3330", the region prefix of every meter number) adds
+ * milliseconds and narrows nothing, while any list that does narrow saves checking rows
+ * in C, which costs more than a page read. Returns the estimated number of rows. */
 static int64_t append_and(struct planner *p, sqlite3_str *s, struct gram_list *g)
 {
     int order[TOKENS_MAX], kept = 0;
@@ -168,7 +158,7 @@ static int64_t append_and(struct planner *p, sqlite3_str *s, struct gram_list *g
     sqlite3_str_appendchar(s, 1, '(');
     for (int k = 0; k < g->n && kept < AND_MAX; k++) {
         int i = order[k];
-        if (kept > 0 && g->docs[i] >= COMMON_DOCS)
+        if (kept > 0 && g->docs[i] > p->rows / 4)
             break;
         if (kept++)
             sqlite3_str_appendall(s, " AND ");
@@ -294,12 +284,23 @@ static void term_done(struct term *t)
     expr_unindexable(&t->prefix);
 }
 
-/* Checks a candidate row against every term. Returns the row's tier (the best over terms)
- * or -1 when a term does not match; fills *fields. */
-static int row_tier(const struct run *r, const struct customer *c, unsigned *fields)
+/* 1 when folding would change s: it has upper-case ASCII or any non-ASCII byte. */
+static int needs_fold(const char *s)
 {
-    char folded[CF_COUNT][sizeof c->address * 2];
-    int done[CF_COUNT] = {0};
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80 || (*s >= 'A' && *s <= 'Z'))
+            return 1;
+    return 0;
+}
+
+/* Checks a candidate row, given as the texts of its seven fields, against every term.
+ * Returns the row's tier (the best over terms) or -1 when a term does not match; fills
+ * *fields. Works on the column texts without copying the row: most candidates of a scan
+ * are rejected, and only hits are loaded into a struct customer. */
+static int row_tier(const struct run *r, const char *const raw[CF_COUNT], unsigned *fields)
+{
+    char buf[CF_COUNT][FIELD_FOLD_MAX];
+    const char *folded[CF_COUNT] = {NULL};
     int best = SEARCH_SUBSTRING;
     *fields = 0;
     for (int i = 0; i < r->nt; i++) {
@@ -309,10 +310,13 @@ static int row_tier(const struct run *r, const struct customer *c, unsigned *fie
             enum customer_field f = (enum customer_field)fi;
             if (!applies(t, f))
                 continue;
-            if (!done[f]) {
-                const char *raw = field_text(c, f);
-                search_fold(raw, strlen(raw), folded[f], sizeof folded[f]);
-                done[f] = 1;
+            if (!folded[f]) {
+                if (needs_fold(raw[f])) {
+                    search_fold(raw[f], strlen(raw[f]), buf[f], sizeof buf[f]);
+                    folded[f] = buf[f];
+                } else {
+                    folded[f] = raw[f];
+                }
             }
             const char *hit = strstr(folded[f], t->text);
             if (!hit)
@@ -363,15 +367,17 @@ static int in_exact(const struct run *r, int64_t id)
 /* Offers one row to pass `pass`; returns 1 when the page is full. */
 static int offer(struct run *r, sqlite3_stmt *st, int pass)
 {
-    struct customer c;
+    const char *raw[CF_COUNT];
     unsigned fields;
-    row_load(st, &c);
-    int tier = row_tier(r, &c, &fields);
+    for (int f = 0; f < CF_COUNT; f++)
+        raw[f] = db_col_text(st, 1 + f);
+    int64_t id = sqlite3_column_int64(st, 0);
+    int tier = row_tier(r, raw, &fields);
     if (tier < 0)
         return 0;
     if (pass == SEARCH_EXACT && tier != SEARCH_EXACT)
         return 0;
-    if (pass == SEARCH_PREFIX && (tier > SEARCH_PREFIX || in_exact(r, c.id)))
+    if (pass == SEARCH_PREFIX && (tier > SEARCH_PREFIX || in_exact(r, id)))
         return 0;
     if (pass == SEARCH_SUBSTRING && tier != SEARCH_SUBSTRING)
         return 0;
@@ -380,12 +386,12 @@ static int offer(struct run *r, sqlite3_stmt *st, int pass)
         if (!grown)
             abort();
         r->exact = grown;
-        r->exact[r->nexact++] = c.id;
+        r->exact[r->nexact++] = id;
     }
     if (r->rank++ < r->offset || r->n >= r->limit)
         return 0;
     struct search_hit *h = &r->hits[r->n++];
-    h->customer = c;
+    row_load(st, &h->customer);
     h->tier = (enum search_tier)pass;
     h->matched_fields = fields;
     /* The exact pass must see all its rows to exclude them later, even past the page. */
@@ -493,9 +499,9 @@ out:
     return rc;
 }
 
-/* Appends " AND (S)" for the terms whose substring expressions narrow best: the rarest,
- * and the others under COMMON_DOCS estimated rows (at most AND_MAX); a common term is left
- * to the check in C. *n counts the expressions already in s. */
+/* Appends " AND (S)" for the terms whose substring expressions narrow: the rarest, then
+ * those estimated in no more than a quarter of the rows (at most AND_MAX); a term in most
+ * rows is left to the check in C. *n counts the expressions already in s. */
 static void append_subst(struct run *r, sqlite3_str *s, int *n)
 {
     int idx[SEARCH_MAX_TERMS], m = 0;
@@ -509,7 +515,7 @@ static void append_subst(struct run *r, sqlite3_str *s, int *n)
     }
     for (int k = 0; k < m && k < AND_MAX; k++) {
         struct expr *x = &r->t[idx[k]].subst;
-        if (k > 0 && x->est >= COMMON_DOCS)
+        if (k > 0 && x->est > r->rows / 4)
             break;
         if ((*n)++)
             sqlite3_str_appendall(s, " AND ");
@@ -592,7 +598,7 @@ int search_run(struct db *db, const struct search_query *q, int offset, int limi
 {
     struct term terms[SEARCH_MAX_TERMS];
     struct run r = {.db = db, .t = terms, .offset = offset, .limit = limit, .hits = hits};
-    struct planner planner = {NULL, NULL};
+    struct planner planner = {NULL, NULL, 0};
     int rc = GW_OK;
     *n = 0;
     if (limit < 1 || limit > 1000)
@@ -603,6 +609,11 @@ int search_run(struct db *db, const struct search_query *q, int offset, int limi
     planner.docs = db_prepare(db, e, "SELECT docs FROM search_common WHERE token = ?1");
     if (!planner.docs)
         return GW_EDB;
+    sqlite3_stmt *st = db_prepare(db, e, "SELECT coalesce(max(id), 0) FROM customers");
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        planner.rows = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    r.rows = planner.rows;
     for (int i = 0; i < q->n && i < SEARCH_MAX_TERMS; i++) {
         struct term *t = &terms[r.nt];
         memset(t, 0, sizeof *t);

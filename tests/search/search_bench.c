@@ -2,6 +2,7 @@
  *
  *   search-bench --db STORE [--queries N] [--export FILE] [--no-fzf] [--import-cost N]
  *                [--slow MS]     (prints each query of ours slower than MS)
+ *                [--query TEXT]  (times only this query, --queries times)
  *
  * For each query kind it draws N fragments from random customers of the store and times the
  * first page of 50 results of search_run (query parsing included), a plain
@@ -424,6 +425,7 @@ int main(int argc, char **argv)
     int nq = 100, fzf = 1;
     long import_n = 0;
     double slow_ms = 0;
+    const char *one_query = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             path = argv[++i];
@@ -433,6 +435,8 @@ int main(int argc, char **argv)
             export_path = argv[++i];
         else if (strcmp(argv[i], "--slow") == 0 && i + 1 < argc)
             slow_ms = strtod(argv[++i], NULL);
+        else if (strcmp(argv[i], "--query") == 0 && i + 1 < argc)
+            one_query = argv[++i];
         else if (strcmp(argv[i], "--no-fzf") == 0)
             fzf = 0;
         else if (strcmp(argv[i], "--import-cost") == 0 && i + 1 < argc)
@@ -492,6 +496,21 @@ int main(int argc, char **argv)
            "fzf --filter", "hits ours", "hits LIKE");
 
     struct search_hit *hits = calloc(50, sizeof *hits);
+    if (one_query) {
+        /* Times one query: for looking into a slow one. */
+        struct q q1;
+        double t[200];
+        int n = 0;
+        memset(&q1, 0, sizeof q1);
+        snprintf(q1.ours, sizeof q1.ours, "%s", one_query);
+        for (int i = 0; i < nq && i < 200; i++)
+            n = run_ours(db, &q1, hits, &t[i]);
+        struct stats so = summarize(t, nq < 200 ? nq : 200, 0);
+        printf("%s: %d hits, median %.2f ms, p95 %.2f ms\n", one_query, n, so.med, so.p95);
+        free(hits);
+        db_close(db);
+        return 0;
+    }
     double *t_ours = calloc((size_t)nq, sizeof(double));
     double t_like[10], t_fzf[3];
     struct q *qs = calloc((size_t)nq, sizeof *qs);
