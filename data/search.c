@@ -71,6 +71,18 @@ struct term {
     struct expr subst, prefix;
 };
 
+/* Ids collected by pass_both. */
+struct idvec {
+    int64_t *id;
+    int n, cap;
+};
+
+/* pass_stream's mode that sorts rows into tiers instead of offering them. */
+#define PASS_COLLECT 3
+/* A query whose substring expression is estimated to match at most this many rows runs
+ * its prefix and substring tiers in one pass. */
+#define ONE_PASS_MAX 2000
+
 struct run {
     struct db *db;
     struct term *t;
@@ -85,6 +97,8 @@ struct run {
     int64_t *pending; /* queued ids, ascending */
     int npending;
     sqlite3_stmt *by_id;
+    struct idvec tier1, tier2; /* pass_both's rows */
+    int need;                  /* pass_both: rows wanted from here on */
 };
 
 size_t search_normalize(const char *in, char *out, size_t cap)
@@ -364,6 +378,18 @@ static int in_exact(const struct run *r, int64_t id)
     return 0;
 }
 
+static void push_id(struct idvec *v, int64_t id)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 64;
+        int64_t *grown = realloc(v->id, sizeof *grown * (size_t)v->cap);
+        if (!grown)
+            abort();
+        v->id = grown;
+    }
+    v->id[v->n++] = id;
+}
+
 /* Offers one row to pass `pass`; returns 1 when the page is full. */
 static int offer(struct run *r, sqlite3_stmt *st, int pass)
 {
@@ -375,6 +401,18 @@ static int offer(struct run *r, sqlite3_stmt *st, int pass)
     int tier = row_tier(r, raw, &fields);
     if (tier < 0)
         return 0;
+    if (pass == PASS_COLLECT) {
+        if (tier == SEARCH_SUBSTRING) {
+            if (r->tier2.n < r->need)
+                push_id(&r->tier2, id);
+            return 0;
+        }
+        if (in_exact(r, id))
+            return 0;
+        push_id(&r->tier1, id);
+        /* Enough rows of the better tier: none of the worse one can be on the page. */
+        return r->tier1.n >= r->need;
+    }
     if (pass == SEARCH_EXACT && tier != SEARCH_EXACT)
         return 0;
     if (pass == SEARCH_PREFIX && (tier > SEARCH_PREFIX || in_exact(r, id)))
@@ -501,10 +539,12 @@ out:
 
 /* Appends " AND (S)" for the terms whose substring expressions narrow: the rarest, then
  * those estimated in no more than a quarter of the rows (at most AND_MAX); a term in most
- * rows is left to the check in C. *n counts the expressions already in s. */
-static void append_subst(struct run *r, sqlite3_str *s, int *n)
+ * rows is left to the check in C. *n counts the expressions already in s. Returns the
+ * estimated rows of the AND, the terms taken as independent. */
+static double append_subst(struct run *r, sqlite3_str *s, int *n)
 {
     int idx[SEARCH_MAX_TERMS], m = 0;
+    double est = (double)r->rows;
     for (int i = 0; i < r->nt; i++) {
         if (!r->t[i].subst.s)
             continue;
@@ -520,7 +560,10 @@ static void append_subst(struct run *r, sqlite3_str *s, int *n)
         if ((*n)++)
             sqlite3_str_appendall(s, " AND ");
         sqlite3_str_appendf(s, "(%s)", sqlite3_str_value(x->s));
+        if (r->rows > 0)
+            est *= (double)x->est / (double)r->rows;
     }
+    return est;
 }
 
 /* Rows where some term starts some field: (P1 OR P2 ...) AND S1 AND S2 ... When a term's
@@ -566,6 +609,33 @@ static int pass_substring(struct run *r, struct err *e)
     int rc = pass_stream(r, n ? q : NULL, SEARCH_SUBSTRING, e);
     sqlite3_free(q);
     return rc;
+}
+
+/* Offers the collected ids to `pass`, in order, until the page is full. */
+static int offer_ids(struct run *r, const struct idvec *v, int pass, struct err *e)
+{
+    for (int i = 0; i < v->n && r->n < r->limit; i++) {
+        int got = load_by_id(r, v->id[i], e);
+        if (got < 0)
+            return GW_EDB;
+        if (got)
+            offer(r, r->by_id, pass);
+    }
+    return GW_OK;
+}
+
+/* The prefix and substring tiers in one stream of the substring expression, for a query
+ * expected to match few rows: the two-pass way would step through the same intersection
+ * twice. Rows go into one list per tier (ids only), then to the page in tier order. */
+static int pass_both(struct run *r, const char *match, struct err *e)
+{
+    int rc;
+    r->need = r->offset + r->limit - r->rank;
+    if ((rc = pass_stream(r, match, PASS_COLLECT, e)) ||
+        (rc = offer_ids(r, &r->tier1, SEARCH_PREFIX, e)) ||
+        (rc = offer_ids(r, &r->tier2, SEARCH_SUBSTRING, e)))
+        return rc;
+    return GW_OK;
 }
 
 static int load_pending(struct run *r, struct err *e)
@@ -637,10 +707,19 @@ int search_run(struct db *db, const struct search_query *q, int offset, int limi
     }
     if ((rc = load_pending(&r, e)) || (rc = pass_exact(&r, e)))
         goto out;
-    if (r.n < r.limit && (rc = pass_prefix(&r, e)))
-        goto out;
-    if (r.n < r.limit && (rc = pass_substring(&r, e)))
-        goto out;
+    if (r.n < r.limit) {
+        int parts = 0;
+        sqlite3_str *s = sqlite3_str_new(db_sqlite(db));
+        double est = append_subst(&r, s, &parts);
+        char *match = sqlite3_str_finish(s);
+        if (parts > 0 && est <= ONE_PASS_MAX)
+            rc = pass_both(&r, match, e);
+        else if (!(rc = pass_prefix(&r, e)) && r.n < r.limit)
+            rc = pass_substring(&r, e);
+        sqlite3_free(match);
+        if (rc)
+            goto out;
+    }
 out:
     if (r.n > r.limit)
         r.n = r.limit;
@@ -651,6 +730,8 @@ out:
     sqlite3_finalize(planner.docs);
     free(r.exact);
     free(r.pending);
+    free(r.tier1.id);
+    free(r.tier2.id);
     return rc;
 }
 
