@@ -117,22 +117,39 @@ static int append(char *buf, size_t cap, size_t *used, const char *s, size_t n)
     return 0;
 }
 
+/* Appends one command-line argument to the query text. Several arguments are several
+ * terms, as if typed with spaces between them; one argument with a space but no quote in
+ * it (quoted in the shell) stays one term: its value is quoted. */
+static int add_term(char *text, size_t cap, size_t *used, const char *a)
+{
+    const char *space = strpbrk(a, " \t"), *colon = strchr(a, ':');
+    size_t keylen = colon && (!space || colon < space) ? (size_t)(colon - a + 1) : 0;
+    if (*used && append(text, cap, used, " ", 1))
+        return -1;
+    /* No space, or quotes already: the argument is written in the query syntax itself. */
+    if (!space || strchr(a, '"'))
+        return append(text, cap, used, a, strlen(a));
+    if (append(text, cap, used, a, keylen) || append(text, cap, used, "\"", 1))
+        return -1;
+    return append(text, cap, used, a + keylen, strlen(a + keylen)) ||
+           append(text, cap, used, "\"", 1);
+}
+
 int cmd_search(int argc, char **argv)
 {
     const char *db_path = NULL;
-    int limit = 50, offset = 0, json = 0, i, rc = CLI_EXIT_OK;
+    int limit = 50, offset = 0, json = 0, literal = 0, i, rc = CLI_EXIT_OK;
     char text[SEARCH_MAX_TERMS * SEARCH_TERM_MAX * 2] = "";
     size_t used = 0;
+    /* Options may come before or after the query; "--" makes the rest query text. */
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            i++;
-            break;
-        }
-        if (strcmp(a, "--json") == 0) {
+        if (!literal && strcmp(a, "--") == 0) {
+            literal = 1;
+        } else if (!literal && strcmp(a, "--json") == 0) {
             json = 1;
-        } else if (strcmp(a, "--db") == 0 || strcmp(a, "--limit") == 0 ||
-                   strcmp(a, "--offset") == 0) {
+        } else if (!literal && (strcmp(a, "--db") == 0 || strcmp(a, "--limit") == 0 ||
+                                strcmp(a, "--offset") == 0)) {
             if (i + 1 >= argc)
                 return cli_usage("search", SYNOPSIS, "%s needs a value", a);
             const char *v = argv[++i];
@@ -142,32 +159,11 @@ int cmd_search(int argc, char **argv)
                                                : parse_count(v, 0, 100000000, &offset))
                 return cli_usage("search", SYNOPSIS, "%s takes a number (%s), not '%s'", a,
                                  strcmp(a, "--limit") == 0 ? "1 to 1000" : "0 or more", v);
-        } else if (a[0] == '-' && a[1] == '-') {
+        } else if (!literal && a[0] == '-' && a[1] == '-') {
             return cli_usage("search", SYNOPSIS, "unknown option %s", a);
-        } else {
-            break;
-        }
-    }
-    /* Several arguments are several terms, as if typed with spaces between them. A quoted
-     * shell argument with a space inside stays one term. */
-    for (; i < argc; i++) {
-        const char *a = argv[i], *space = strpbrk(a, " \t"), *colon = strchr(a, ':');
-        size_t keylen = colon && (!space || colon < space) ? (size_t)(colon - a + 1) : 0;
-        if (used && append(text, sizeof text, &used, " ", 1))
+        } else if (add_term(text, sizeof text, &used, a)) {
             return cli_usage("search", SYNOPSIS, "the query is too long");
-        if (!space) {
-            if (append(text, sizeof text, &used, a, strlen(a)))
-                return cli_usage("search", SYNOPSIS, "the query is too long");
-            continue;
         }
-        /* One argument with a space in it is one term: quote its value, doubling quotes. */
-        int bad = append(text, sizeof text, &used, a, keylen) ||
-                  append(text, sizeof text, &used, "\"", 1);
-        for (const char *c = a + keylen; *c && !bad; c++)
-            bad = append(text, sizeof text, &used, c, 1) ||
-                  (*c == '"' && append(text, sizeof text, &used, c, 1));
-        if (bad || append(text, sizeof text, &used, "\"", 1))
-            return cli_usage("search", SYNOPSIS, "the query is too long");
     }
     if (used == 0)
         return cli_usage("search", SYNOPSIS, "give a query, e.g. 张 or name:张 line:城东 kv:10");
