@@ -10,11 +10,16 @@
  *
  * Three passes, one per tier, each streaming candidates in row-id order and stopping when
  * the page is full: exact account/meter (B-tree lookups), prefix (P of any term AND S of
- * every term), substring (S of every term, or a plain scan when no term has an S). The
- * index may over-approximate (grams present but not adjacent), so every candidate row is
- * checked against the folded terms in C, which also decides its tier and which fields
- * matched. Rows queued by the triggers but not yet flushed into the index are merged into
- * each index pass by id. */
+ * every term), substring (S of every term, or a plain scan when no term has an S). When
+ * the S's are expected to match few rows, one stream of them serves both the prefix and
+ * the substring tier. The index may over-approximate (grams present but not adjacent), so
+ * every candidate row is checked against the folded terms in C, which also decides its
+ * tier and which fields matched. Rows queued by the triggers but not yet flushed into the
+ * index are merged into each index pass by id.
+ *
+ * Which tokens go into an intersection is decided from the posting counts of common
+ * tokens (search_common, refreshed by a bulk flush): a token in most rows is left out,
+ * every other one narrows (see append_and). */
 #include "gridwalk/config.h"
 
 #include "data/search.h"
