@@ -12,14 +12,6 @@
 
 #include <stdio.h>
 
-/* The distinct values go in at once (three probes of a small table), so a value-field
- * query sees queued rows' values before the flush. */
-#define SEARCH_VALUES_NEW                                                                      \
-    "  INSERT INTO search_values(field, value)\n"                                              \
-    "    SELECT f, k FROM (SELECT f, gw_search_key(v) AS k FROM (SELECT 'c' AS f,\n"           \
-    "      new.capacity AS v UNION ALL SELECT 'l', new.line UNION ALL SELECT 'v',\n"           \
-    "      new.voltage) WHERE v <> '')\n"                                                     \
-    "    WHERE NOT EXISTS(SELECT 1 FROM search_values s WHERE s.field = f AND s.value = k);\n"
 /* Queues row id with the document the index holds for it (NULL: none), unless it is queued
  * already: the first entry describes the index as it is. NOT EXISTS rather than OR IGNORE,
  * because an UPSERT's conflict handling overrides OR IGNORE inside the triggers it fires. */
@@ -206,7 +198,6 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE TRIGGER customers_search_ai AFTER INSERT ON customers BEGIN\n"
     SEARCH_QUEUE("new.id", "NULL")
-    SEARCH_VALUES_NEW
     "END;\n"
     "CREATE TRIGGER customers_search_ad AFTER DELETE ON customers BEGIN\n"
     SEARCH_QUEUE("old.id", SEARCH_DOC("old"))
@@ -220,7 +211,6 @@ static const char *const migrations[] = {
     "BEGIN\n"
     SEARCH_QUEUE("old.id", SEARCH_DOC("old"))
     SEARCH_QUEUE("new.id", "NULL")
-    SEARCH_VALUES_NEW
     "END;\n"
     /* A store that had customers before this migration gets them indexed now. */
     "INSERT INTO customer_search(rowid, doc) SELECT id, " SEARCH_DOC("customers")

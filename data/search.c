@@ -104,6 +104,7 @@ struct run {
     sqlite3_stmt *by_id;
     struct idvec tier1, tier2; /* pass_both's rows */
     int need;                  /* pass_both: rows wanted from here on */
+    int index_none;            /* the index has no row for some term: only queued rows */
 };
 
 size_t search_normalize(const char *in, char *out, size_t cap)
@@ -496,21 +497,24 @@ out:
 }
 
 /* Streams the rows matching FTS5 expression `match` (NULL: every row) in id order, merged
- * with the queued rows, offering each to `pass`. */
+ * with the queued rows, offering each to `pass`. When the index has no row for some term,
+ * only the queued rows are looked at. */
 static int pass_stream(struct run *r, const char *match, int pass, struct err *e)
 {
     int rc = GW_OK, step = SQLITE_DONE, pi = 0;
-    sqlite3_stmt *st =
-        match ? db_prepare(r->db, e,
-                           "SELECT " ROW_COLUMNS " FROM customer_search f "
-                           "JOIN customers c ON c.id = f.rowid "
-                           "WHERE f.customer_search MATCH :q ORDER BY f.rowid")
-              : db_prepare(r->db, e, "SELECT " ROW_COLUMNS " FROM customers c ORDER BY c.id");
-    if (!st)
-        return GW_EDB;
-    if (match)
-        db_bind_text(st, ":q", match);
-    step = db_step(r->db, st, e);
+    sqlite3_stmt *st = NULL;
+    if (!match || !r->index_none) {
+        st = match ? db_prepare(r->db, e,
+                                "SELECT " ROW_COLUMNS " FROM customer_search f "
+                                "JOIN customers c ON c.id = f.rowid "
+                                "WHERE f.customer_search MATCH :q ORDER BY f.rowid")
+                   : db_prepare(r->db, e, "SELECT " ROW_COLUMNS " FROM customers c ORDER BY c.id");
+        if (!st)
+            return GW_EDB;
+        if (match)
+            db_bind_text(st, ":q", match);
+        step = db_step(r->db, st, e);
+    }
     for (;;) {
         if (step < 0) {
             rc = GW_EDB;
@@ -699,9 +703,9 @@ int search_run(struct db *db, const struct search_query *q, int offset, int limi
         r.nt++;
         if ((rc = plan_term(&planner, t, e)))
             goto out;
-        /* The index proves this term matches nothing: neither do the terms together. */
+        /* The index proves no indexed row matches this term: only queued rows can. */
         if (t->subst.s && t->subst.parts == 0)
-            goto out;
+            r.index_none = 1;
     }
     if (r.nt == 0)
         goto out;
@@ -710,7 +714,11 @@ int search_run(struct db *db, const struct search_query *q, int offset, int limi
         rc = GW_EDB;
         goto out;
     }
-    if ((rc = load_pending(&r, e)) || (rc = pass_exact(&r, e)))
+    if ((rc = load_pending(&r, e)))
+        goto out;
+    if (r.index_none && r.npending == 0)
+        goto out;
+    if ((rc = pass_exact(&r, e)))
         goto out;
     if (r.n < r.limit) {
         int parts = 0;
@@ -766,6 +774,13 @@ int search_index_flush(struct db *db, struct err *e)
         "  SELECT 'delete', id, old_doc FROM search_queue WHERE old_doc IS NOT NULL;\n"
         "INSERT INTO customer_search(rowid, doc)\n"
         "  SELECT c.id, " SEARCH_DOC("c") " FROM search_queue q JOIN customers c ON c.id = q.id;\n"
+        "INSERT OR IGNORE INTO search_values(field, value)\n"
+        "  SELECT 'c', gw_search_key(c.capacity) FROM search_queue q JOIN customers c\n"
+        "    ON c.id = q.id WHERE c.capacity <> ''\n"
+        "  UNION SELECT 'l', gw_search_key(c.line) FROM search_queue q JOIN customers c\n"
+        "    ON c.id = q.id WHERE c.line <> ''\n"
+        "  UNION SELECT 'v', gw_search_key(c.voltage) FROM search_queue q JOIN customers c\n"
+        "    ON c.id = q.id WHERE c.voltage <> '';\n"
         "DELETE FROM search_queue;");
     /* After a bulk load: one segment (fewer b-trees to probe per token, ~3 s per million
      * rows) and fresh counts of the common tokens (~2 s per million rows). */
