@@ -359,6 +359,32 @@ static void test_queue_keeps_what_the_index_holds(void **state)
     assert_int_equal(count_hits(db, "张伟"), 1);
 }
 
+/* The newest customer deleted and a new one inserted: SQLite gives the new row the same
+ * id, which is at or below the index's mark, so the trigger must queue it. */
+static void test_reused_top_id(void **state)
+{
+    struct db *db = *state;
+    struct err e = {0};
+    assert_int_equal(search_index_pending(db), 0);
+    exec_ok(db, "DELETE FROM customers WHERE account = '3302000042'");
+    exec_ok(db, "INSERT INTO customers(account, name, updated_at) VALUES('3302000043', '包拯', 't')");
+    assert_int_equal(search_index_pending(db), 1);
+    assert_int_equal(count_hits(db, "戚槐"), 0);
+    assert_int_equal(count_hits(db, "包拯"), 1);
+    assert_int_equal(search_index_flush(db, &e), GW_OK);
+    exec_ok(db, "INSERT INTO customer_search(customer_search) VALUES('integrity-check')");
+    assert_int_equal(count_hits(db, "戚槐"), 0);
+    assert_int_equal(count_hits(db, "包拯"), 1);
+    /* New customers above the mark are pending without any queue entry. */
+    exec_ok(db, "INSERT INTO customers(account, name, updated_at) VALUES('3302000044', '海瑞', 't'),"
+                "('3302000045', '于谦', 't')");
+    assert_int_equal(search_index_pending(db), 2);
+    assert_int_equal(count_hits(db, "海瑞"), 1);
+    assert_int_equal(search_index_flush(db, &e), GW_OK);
+    assert_int_equal(search_index_pending(db), 0);
+    assert_int_equal(count_hits(db, "于谦"), 1);
+}
+
 /* A store with customers from before the search index (schema version 1) gets them
  * indexed by the migration. */
 static void test_migration_indexes_existing_customers(void **state)
@@ -393,6 +419,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_follows_changes_queued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_follows_changes_flushed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_keeps_what_the_index_holds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reused_top_id, setup, teardown),
         cmocka_unit_test(test_migration_indexes_existing_customers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
