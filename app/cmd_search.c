@@ -22,8 +22,8 @@ static const char *const tier_names[] = {"exact", "prefix", "substring"};
 
 static const char *field_of(const struct customer *c, int f)
 {
-    const char *v[CF_COUNT] = {c->account, c->name,    c->meter,  c->capacity,
-                               c->address, c->line,    c->voltage};
+    const char *v[CF_COUNT] = {c->account, c->name, c->meter,  c->capacity,
+                               c->address, c->line, c->voltage};
     return v[f];
 }
 
@@ -73,8 +73,8 @@ static void print_plain(const struct search_hit *hits, int n)
 
 static int print_json(const struct search_hit *hits, int n)
 {
-    static const char *const keys[CF_COUNT] = {"account", "name",    "meter",  "capacity",
-                                               "address", "line",    "voltage"};
+    static const char *const keys[CF_COUNT] = {"account", "name", "meter",  "capacity",
+                                               "address", "line", "voltage"};
     for (int i = 0; i < n; i++) {
         const struct customer *c = &hits[i].customer;
         json_t *o = json_object();
@@ -186,8 +186,10 @@ int cmd_search(int argc, char **argv)
      * does: say so, it takes seconds per 100,000 customers. */
     int64_t pending = search_index_pending(db);
     if (pending > 20000) {
-        fprintf(stderr, "gridwalk: bringing the search index up to date (%lld customers "
-                        "changed)...\n", (long long)pending);
+        fprintf(stderr,
+                "gridwalk: bringing the search index up to date (%lld customers "
+                "changed)...\n",
+                (long long)pending);
         if (search_index_flush(db, &e)) {
             rc = cli_fail("search", &e);
             goto out;

@@ -18,16 +18,16 @@ struct key {
 };
 
 static const struct key keys[] = {
-    {"acct", CF_ACCOUNT},   {"account", CF_ACCOUNT},  {"户号", CF_ACCOUNT},
-    {"name", CF_NAME},      {"户名", CF_NAME},        {"meter", CF_METER},
-    {"表计局号", CF_METER}, {"cap", CF_CAPACITY},     {"capacity", CF_CAPACITY},
-    {"合同容量", CF_CAPACITY}, {"addr", CF_ADDRESS}, {"address", CF_ADDRESS},
-    {"用电地址", CF_ADDRESS}, {"line", CF_LINE},      {"线路名称", CF_LINE},
-    {"kv", CF_VOLTAGE},     {"voltage", CF_VOLTAGE},  {"供电电压等级", CF_VOLTAGE},
+    {"acct", CF_ACCOUNT},      {"account", CF_ACCOUNT}, {"户号", CF_ACCOUNT},
+    {"name", CF_NAME},         {"户名", CF_NAME},       {"meter", CF_METER},
+    {"表计局号", CF_METER},    {"cap", CF_CAPACITY},    {"capacity", CF_CAPACITY},
+    {"合同容量", CF_CAPACITY}, {"addr", CF_ADDRESS},    {"address", CF_ADDRESS},
+    {"用电地址", CF_ADDRESS},  {"line", CF_LINE},       {"线路名称", CF_LINE},
+    {"kv", CF_VOLTAGE},        {"voltage", CF_VOLTAGE}, {"供电电压等级", CF_VOLTAGE},
 };
 
-#define KEY_LIST                                                                               \
-    "acct: name: meter: cap: addr: line: kv: (or account: capacity: address: voltage:, "     \
+#define KEY_LIST                                                                                   \
+    "acct: name: meter: cap: addr: line: kv: (or account: capacity: address: voltage:, "           \
     "or 户号: 户名: 表计局号: 合同容量: 用电地址: 线路名称: 供电电压等级:)"
 
 int query_field_of_key(const char *key, size_t len)

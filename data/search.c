@@ -52,8 +52,8 @@
 static const char *const value_field_code[CF_COUNT] = {
     [CF_CAPACITY] = "c", [CF_LINE] = "l", [CF_VOLTAGE] = "v"};
 
-#define ROW_COLUMNS                                                                            \
-    "c.id, c.account, c.name, c.meter, c.capacity, c.address, c.line, c.voltage, c.lat, "      \
+#define ROW_COLUMNS                                                                                \
+    "c.id, c.account, c.name, c.meter, c.capacity, c.address, c.line, c.voltage, c.lat, "          \
     "c.lon, c.coord_accuracy_m, c.coord_source, c.updated_at"
 
 /* What the index can say about one term, as an FTS5 expression. */
@@ -208,8 +208,7 @@ static void expr_unindexable(struct expr *x)
 
 /* Adds to t's expressions the distinct values of value field f that contain (subst) or
  * start with (prefix) the term. */
-static int plan_value_field(struct planner *p, struct term *t, enum customer_field f,
-                            struct err *e)
+static int plan_value_field(struct planner *p, struct term *t, enum customer_field f, struct err *e)
 {
     static const char *const sql[2] = {
         "SELECT value FROM search_values WHERE field = :f AND instr(value, :t) > 0",
@@ -752,10 +751,10 @@ out:
 
 int64_t search_index_pending(struct db *db)
 {
-    sqlite3_stmt *st = db_prepare(
-        db, NULL,
-        "SELECT (SELECT count(*) FROM search_queue) + (SELECT count(*) FROM customers "
-        "WHERE id > (SELECT indexed_to FROM search_state))");
+    sqlite3_stmt *st =
+        db_prepare(db, NULL,
+                   "SELECT (SELECT count(*) FROM search_queue) + (SELECT count(*) FROM customers "
+                   "WHERE id > (SELECT indexed_to FROM search_state))");
     int64_t n = -1;
     if (st && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
@@ -782,28 +781,30 @@ int search_index_flush(struct db *db, struct err *e)
                      "VALUES('hashsize', 134217728)");
     if (!rc)
         rc = db_exec(
-        db, e,
-        "INSERT INTO customer_search(customer_search, rowid, doc)\n"
-        "  SELECT 'delete', id, old_doc FROM search_queue WHERE old_doc IS NOT NULL;\n"
-        /* Queued rows (ids at or below the mark), then new ones: ascending ids, which FTS5
-         * needs to append instead of writing a segment per row. */
-        "CREATE TEMP TABLE search_moving AS\n"
-        "  SELECT id FROM search_queue UNION ALL SELECT id FROM customers\n"
-        "  WHERE id > (SELECT indexed_to FROM search_state) ORDER BY 1;\n"
-        "INSERT INTO customer_search(rowid, doc)\n"
-        "  SELECT c.id, " SEARCH_DOC("c") " FROM temp.search_moving m\n"
-        "  JOIN customers c ON c.id = m.id ORDER BY m.rowid;\n"
-        "INSERT OR IGNORE INTO search_values(field, value)\n"
-        "  SELECT f, gw_search_key(v) FROM (\n"
-        "    SELECT DISTINCT 'c' AS f, c.capacity AS v FROM temp.search_moving m\n"
-        "      JOIN customers c ON c.id = m.id WHERE c.capacity <> ''\n"
-        "    UNION SELECT 'l', c.line FROM temp.search_moving m JOIN customers c\n"
-        "      ON c.id = m.id WHERE c.line <> ''\n"
-        "    UNION SELECT 'v', c.voltage FROM temp.search_moving m JOIN customers c\n"
-        "      ON c.id = m.id WHERE c.voltage <> '');\n"
-        "DROP TABLE temp.search_moving;\n"
-        "DELETE FROM search_queue;\n"
-        "UPDATE search_state SET indexed_to = (SELECT coalesce(max(id), 0) FROM customers);");
+            db, e,
+            "INSERT INTO customer_search(customer_search, rowid, doc)\n"
+            "  SELECT 'delete', id, old_doc FROM search_queue WHERE old_doc IS NOT NULL;\n"
+            /* Queued rows (ids at or below the mark), then new ones: ascending ids, which FTS5
+             * needs to append instead of writing a segment per row. */
+            "CREATE TEMP TABLE search_moving AS\n"
+            "  SELECT id FROM search_queue UNION ALL SELECT id FROM customers\n"
+            "  WHERE id > (SELECT indexed_to FROM search_state) ORDER BY 1;\n"
+            "INSERT INTO customer_search(rowid, doc)\n"
+            "  SELECT c.id, " SEARCH_DOC(
+                "c") " FROM temp.search_moving m\n"
+                     "  JOIN customers c ON c.id = m.id ORDER BY m.rowid;\n"
+                     "INSERT OR IGNORE INTO search_values(field, value)\n"
+                     "  SELECT f, gw_search_key(v) FROM (\n"
+                     "    SELECT DISTINCT 'c' AS f, c.capacity AS v FROM temp.search_moving m\n"
+                     "      JOIN customers c ON c.id = m.id WHERE c.capacity <> ''\n"
+                     "    UNION SELECT 'l', c.line FROM temp.search_moving m JOIN customers c\n"
+                     "      ON c.id = m.id WHERE c.line <> ''\n"
+                     "    UNION SELECT 'v', c.voltage FROM temp.search_moving m JOIN customers c\n"
+                     "      ON c.id = m.id WHERE c.voltage <> '');\n"
+                     "DROP TABLE temp.search_moving;\n"
+                     "DELETE FROM search_queue;\n"
+                     "UPDATE search_state SET indexed_to = (SELECT coalesce(max(id), 0) FROM "
+                     "customers);");
     /* After a bulk load: one segment (fewer b-trees to probe per token; ~0-3 s per million
      * rows) and fresh counts of the common tokens (~2 s per million rows). */
     if (!rc && moved >= STATS_MIN_ROWS) {

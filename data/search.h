@@ -29,7 +29,7 @@ enum search_tier { SEARCH_EXACT = 0, SEARCH_PREFIX = 1, SEARCH_SUBSTRING = 2 };
 
 struct search_hit {
     struct customer customer;
-    enum search_tier tier; /* the best tier over the terms */
+    enum search_tier tier;   /* the best tier over the terms */
     unsigned matched_fields; /* bit (1u << CF_x) for each field a term matched in */
 };
 

@@ -113,7 +113,7 @@ static int split(const char *s, int n, struct ch *out, int max)
         int len = utf8_len((const unsigned char *)s + i, (size_t)(n - i), &cp);
         out[k].off = i;
         out[k].len = len;
-        out[k].cls = (cp >= '0' && cp <= '9') ? CLS_DIGIT
+        out[k].cls = (cp >= '0' && cp <= '9')    ? CLS_DIGIT
                      : (cp <= ' ' || cp == 0x7F) ? CLS_SPACE
                                                  : CLS_OTHER;
         k++;
@@ -174,7 +174,8 @@ static int gram_field_tokens(enum customer_field f, const char *s, int n, search
             if (i > 0 && c[i - 1].cls == CLS_OTHER &&
                 (rc = emit_span(emit, ctx, t, s, c, i - 1, len + 1)))
                 return rc;
-            if (j < k && c[j].cls == CLS_OTHER && (rc = emit_span(emit, ctx, t, s, c, j - len, len + 1)))
+            if (j < k && c[j].cls == CLS_OTHER &&
+                (rc = emit_span(emit, ctx, t, s, c, j - len, len + 1)))
                 return rc;
         }
         i = j;

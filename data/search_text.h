@@ -29,8 +29,8 @@
 /* The index document of a customers row named r, as SQL: the fields in customer_field order
  * joined by SEARCH_SEP (char 31). Inserting and deleting a row of the contentless index must
  * build exactly the same text, so every statement uses this one definition. */
-#define SEARCH_DOC(r)                                                                          \
-    r ".account||char(31)||" r ".name||char(31)||" r ".meter||char(31)||" r                     \
+#define SEARCH_DOC(r)                                                                              \
+    r ".account||char(31)||" r ".name||char(31)||" r ".meter||char(31)||" r                        \
       ".capacity||char(31)||" r ".address||char(31)||" r ".line||char(31)||" r ".voltage"
 #define SEARCH_VALUE_MAX 200
 /* Longest token: tag, '=' and a value, or tag and four 4-byte characters. */

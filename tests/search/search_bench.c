@@ -30,9 +30,9 @@
 #include <unistd.h>
 
 enum kind { K_NAME2, K_ADDR3, K_ACCT6, K_METER8, K_COMBINED, K_NOMATCH, K_COUNT };
-static const char *const kind_name[K_COUNT] = {"name, 2 chars",  "address, 3+ chars",
+static const char *const kind_name[K_COUNT] = {"name, 2 chars",     "address, 3+ chars",
                                                "account, 6 digits", "meter, 8 digits",
-                                               "name+line+kv",   "no match"};
+                                               "name+line+kv",      "no match"};
 
 static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
 static unsigned rnd(void)
@@ -117,8 +117,9 @@ static int random_row(struct db *db, int64_t max_id, struct row *r)
     int ok = 0;
     if (!st)
         return 0;
-    db_bind_int64(st, ":id", 1 + (int64_t)(((unsigned long long)rnd() << 20 ^ rnd()) %
-                                         (unsigned long long)max_id));
+    db_bind_int64(
+        st, ":id",
+        1 + (int64_t)(((unsigned long long)rnd() << 20 ^ rnd()) % (unsigned long long)max_id));
     if (sqlite3_step(st) == SQLITE_ROW) {
         db_col_copy(st, 0, r->account, sizeof r->account);
         db_col_copy(st, 1, r->name, sizeof r->name);
@@ -316,8 +317,8 @@ static int export_lines(struct db *db, const char *path)
 
 static double table_mb(struct db *db, const char *like)
 {
-    sqlite3_stmt *st = db_prepare(db, NULL,
-                                  "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE :n");
+    sqlite3_stmt *st =
+        db_prepare(db, NULL, "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE :n");
     double mb = NAN;
     if (!st)
         return mb;
@@ -331,8 +332,7 @@ static double table_mb(struct db *db, const char *like)
 /* Copies up to n rows of src into a fresh store at path, one INSERT ... ON CONFLICT per row
  * in transactions of 10,000 as an importer does, with or without the search triggers.
  * Returns seconds spent, flush included; *flush_s gets the flush's share. */
-static double copy_rows(const char *src, const char *path, long n, int with_index,
-                        double *flush_s)
+static double copy_rows(const char *src, const char *path, long n, int with_index, double *flush_s)
 {
     struct db *db = NULL;
     struct err e = {0};
