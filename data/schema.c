@@ -188,7 +188,7 @@ static const char *const migrations[] = {
     "  value TEXT NOT NULL,\n"
     "  PRIMARY KEY(field, value)\n"
     ") WITHOUT ROWID;\n"
-    /* Posting counts of the tokens in at least 5,000 rows, refreshed by a bulk flush: the
+    /* Posting counts of the tokens in at least 500 rows, refreshed by a bulk flush: the
      * query planner leaves such tokens out of intersections. */
     "CREATE TABLE search_common(\n"
     "  token TEXT PRIMARY KEY,\n"

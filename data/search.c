@@ -38,8 +38,8 @@
 #define TOKENS_MAX 24
 /* search_common keeps the posting counts of tokens in more rows than this; a token not
  * listed is guessed to be in RARE_DOCS rows. */
-#define COMMON_DOCS 5000
-#define RARE_DOCS 500
+#define COMMON_DOCS 500
+#define RARE_DOCS 100
 /* A flush of this many rows also merges the index into one segment and refreshes the
  * statistics of common tokens: a bulk import ends with one. */
 #define STATS_MIN_ROWS 20000
@@ -84,9 +84,11 @@ struct idvec {
 
 /* pass_stream's mode that sorts rows into tiers instead of offering them. */
 #define PASS_COLLECT 3
-/* A query whose substring expression is estimated to match at most this many rows runs
- * its prefix and substring tiers in one pass. */
-#define ONE_PASS_MAX 2000
+/* A query whose substring expression is estimated to match at most ONE_PASS_MAX rows runs
+ * its prefix and substring tiers in one pass; if it sees more than ONE_PASS_GIVE_UP rows
+ * after all, it goes back to two. */
+#define ONE_PASS_MAX 1000
+#define ONE_PASS_GIVE_UP 3000
 
 struct run {
     struct db *db;
@@ -105,6 +107,7 @@ struct run {
     struct idvec tier1, tier2; /* pass_both's rows */
     int need;                  /* pass_both: rows wanted from here on */
     int index_none;            /* the index has no row for some term: only queued rows */
+    int seen;                  /* pass_both: rows sorted into tiers so far */
 };
 
 size_t search_normalize(const char *in, char *out, size_t cap)
@@ -407,6 +410,8 @@ static int offer(struct run *r, sqlite3_stmt *st, int pass)
     if (tier < 0)
         return 0;
     if (pass == PASS_COLLECT) {
+        if (++r->seen > ONE_PASS_GIVE_UP)
+            return 1;
         if (tier == SEARCH_SUBSTRING) {
             if (r->tier2.n < r->need)
                 push_id(&r->tier2, id);
@@ -639,8 +644,16 @@ static int pass_both(struct run *r, const char *match, struct err *e)
 {
     int rc;
     r->need = r->offset + r->limit - r->rank;
-    if ((rc = pass_stream(r, match, PASS_COLLECT, e)) ||
-        (rc = offer_ids(r, &r->tier1, SEARCH_PREFIX, e)) ||
+    if ((rc = pass_stream(r, match, PASS_COLLECT, e)))
+        return rc;
+    if (r->seen > ONE_PASS_GIVE_UP) {
+        /* The estimate was wrong: many rows match. Two passes stop at the page's end. */
+        r->tier1.n = r->tier2.n = 0;
+        if ((rc = pass_prefix(r, e)) || r->n >= r->limit)
+            return rc;
+        return pass_substring(r, e);
+    }
+    if ((rc = offer_ids(r, &r->tier1, SEARCH_PREFIX, e)) ||
         (rc = offer_ids(r, &r->tier2, SEARCH_SUBSTRING, e)))
         return rc;
     return GW_OK;
