@@ -9,6 +9,7 @@
 #include "gridwalk/config.h"
 
 #include "data/customers.h"
+#include "data/search.h"
 #include "data/sql.h"
 
 #include <math.h>
@@ -332,6 +333,10 @@ int customers_upsert_commit(struct customers_upsert *u, struct err *e)
     sqlite3_finalize(u->lookup);
     u->upsert = u->lookup = NULL;
     int rc = db_commit(u->db, e);
+    /* Bring the search index up to date now, in one statement (search.h). If that fails
+     * the rows are kept all the same and the next search catches up. */
+    if (rc == GW_OK && !db_in_transaction(u->db))
+        search_index_flush(u->db, NULL);
     /* A big import leaves a WAL as large as the rows it wrote; fold it back into the store
      * now rather than leaving the file twice its size until the next checkpoint. Failing
      * here (a reader holds the WAL) is harmless: SQLite checkpoints later. */
