@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# `gridwalk search` as a user runs it: aligned lines, one JSON object per hit with the keys
-# in order, nothing on stdout and exit 0 when nothing matches, exit 2 and a message naming
-# the keys for an unknown one, options after the query, the default store under
-# $XDG_DATA_HOME.
+# `gridwalk search` as a user runs it, on customers loaded with `gridwalk import-customers`:
+# aligned lines, one JSON object per hit with the keys in order, nothing on stdout and exit 0
+# when nothing matches, exit 2 and a message naming the keys for an unknown one, options
+# after the query, the default store under $XDG_DATA_HOME.
 . "${GRIDWALK_TOP:-$(dirname "$0")/../..}/tests/lib/tap.sh"
 gw=$GRIDWALK_BUILD/bin/gridwalk
-load=$GRIDWALK_BUILD/tools/search-load-sql
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 store=$tmp/s.db
 
-"$load" "$store" <<'SQL'
-INSERT INTO customers(account, name, meter, capacity, address, line, voltage, lat, lon, updated_at)
-VALUES ('3301000001','张伟','3330000000001','50','浙江省杭州市上城区解放路12号','10kV城东1线','交流380V',30.25,120.17,'t'),
-       ('3301000002','王芳','3330000000002','30','浙江省杭州市上城区解放路120号3幢','10kV城东1线','交流220V',NULL,NULL,'t'),
-       ('3301000004','张建国','3330000001234','315','浙江省杭州市拱墅区湖墅南路5号','10kV城东2线','交流10kV',NULL,NULL,'t'),
-       ('3301000006','杭州张小泉刀剪有限公司','3330000009999','630','浙江省杭州市上城区河坊街张小泉路1号','10kV城东3线','交流10kV',NULL,NULL,'t');
-SQL
-ok "fixture loaded" test $? -eq 0
+cat >"$tmp/customers.csv" <<'CSV'
+account,name,meter,capacity,address,line,voltage,lat,lon
+3301000001,张伟,3330000000001,50,浙江省杭州市上城区解放路12号,10kV城东1线,交流380V,30.25,120.17
+3301000002,王芳,3330000000002,30,浙江省杭州市上城区解放路120号3幢,10kV城东1线,交流220V,,
+3301000004,张建国,3330000001234,315,浙江省杭州市拱墅区湖墅南路5号,10kV城东2线,交流10kV,,
+3301000006,杭州张小泉刀剪有限公司,3330000009999,630,浙江省杭州市上城区河坊街张小泉路1号,10kV城东3线,交流10kV,,
+CSV
+"$gw" import-customers --db "$store" "$tmp/customers.csv" >/dev/null
+ok "customers imported" test $? -eq 0
 
 out=$("$gw" search --db "$store" 张)
 ok "plain: one line per hit, best tier first" \

@@ -8,7 +8,3 @@ test_search_MODULES := app data
 TOOLS += search-bench
 search-bench_SRCS := tests/search/search_bench.c
 search-bench_MODULES := app data
-
-TOOLS += search-load-sql
-search-load-sql_SRCS := tests/search/load_sql.c
-search-load-sql_MODULES := data
