@@ -460,8 +460,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "search-bench: %s\n", e.msg);
         return 1;
     }
-    if (getenv("BENCH_PRAGMA"))
-        db_exec(db, NULL, getenv("BENCH_PRAGMA"));
     int64_t pending = search_index_pending(db);
     if (pending > 0) {
         double t0 = now_ms();
