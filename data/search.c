@@ -87,8 +87,8 @@ struct idvec {
 /* A query whose substring expression is estimated to match at most ONE_PASS_MAX rows runs
  * its prefix and substring tiers in one pass; if it sees more than ONE_PASS_GIVE_UP rows
  * after all, it goes back to two. */
-#define ONE_PASS_MAX 1000
-#define ONE_PASS_GIVE_UP 3000
+#define ONE_PASS_MAX 150
+#define ONE_PASS_GIVE_UP 1000
 
 struct run {
     struct db *db;
@@ -209,50 +209,61 @@ static void expr_unindexable(struct expr *x)
     x->s = NULL;
 }
 
+/* Values of one value field matching a term, as an OR of their tokens. */
+struct value_or {
+    sqlite3_str *s;
+    int count;
+    int64_t est;
+};
+
+static void value_or_add(struct planner *p, struct value_or *v, const char *tok, int len)
+{
+    if (++v->count > VALUES_MAX)
+        return;
+    int64_t d = token_docs(p, tok, len);
+    v->est += d ? d : RARE_DOCS;
+    if (v->count > 1)
+        sqlite3_str_appendall(v->s, " OR ");
+    quote_token(v->s, tok, len);
+}
+
+/* Moves v into x: an OR of too many values cannot narrow, and none adds nothing. */
+static void value_or_done(struct expr *x, struct value_or *v)
+{
+    char *text = sqlite3_str_finish(v->s);
+    if (v->count > VALUES_MAX)
+        expr_unindexable(x);
+    else if (v->count > 0)
+        expr_add(x, text, v->est);
+    sqlite3_free(text);
+}
+
 /* Adds to t's expressions the distinct values of value field f that contain (subst) or
- * start with (prefix) the term. */
+ * start with (prefix) the term, in one scan of the field's values (a few thousand line
+ * names at most). */
 static int plan_value_field(struct planner *p, struct term *t, enum customer_field f, struct err *e)
 {
-    static const char *const sql[2] = {
-        "SELECT value FROM search_values WHERE field = :f AND instr(value, :t) > 0",
-        "SELECT value FROM search_values WHERE field = :f AND substr(value, 1, length(:t)) = :t"};
-    for (int which = 0; which < 2; which++) {
-        struct expr *x = which == 0 ? &t->subst : &t->prefix;
-        if (!x->s)
-            continue;
-        sqlite3_stmt *st = db_prepare(p->db, e, sql[which]);
-        int step, count = 0;
-        int64_t est = 0;
-        if (!st)
-            return GW_EDB;
+    sqlite3_stmt *st = db_prepare(p->db, e,
+                                  "SELECT value, instr(value, :t) FROM search_values "
+                                  "WHERE field = :f AND instr(value, :t) > 0");
+    struct value_or subst = {sqlite3_str_new(db_sqlite(p->db)), 0, 0};
+    struct value_or prefix = {sqlite3_str_new(db_sqlite(p->db)), 0, 0};
+    int step = SQLITE_DONE;
+    if (st) {
         db_bind_text(st, ":f", value_field_code[f]);
         db_bind_text(st, ":t", t->text);
-        /* Count first: an OR of too many values is dropped, not half-built. */
-        sqlite3_str *acc = sqlite3_str_new(db_sqlite(p->db));
         while ((step = db_step(p->db, st, e)) == SQLITE_ROW) {
             char tok[SEARCH_TOKEN_MAX + 1];
-            if (++count > VALUES_MAX)
-                break;
             int len = search_value_token(f, db_col_text(st, 0), tok);
-            int64_t d = token_docs(p, tok, len);
-            est += d ? d : RARE_DOCS;
-            if (count > 1)
-                sqlite3_str_appendall(acc, " OR ");
-            quote_token(acc, tok, len);
+            value_or_add(p, &subst, tok, len);
+            if (sqlite3_column_int(st, 1) == 1)
+                value_or_add(p, &prefix, tok, len);
         }
         sqlite3_finalize(st);
-        char *text = sqlite3_str_finish(acc);
-        if (step < 0 && count <= VALUES_MAX) {
-            sqlite3_free(text);
-            return GW_EDB;
-        }
-        if (count > VALUES_MAX)
-            expr_unindexable(x);
-        else if (count > 0)
-            expr_add(x, text, est);
-        sqlite3_free(text);
     }
-    return GW_OK;
+    value_or_done(&t->subst, &subst);
+    value_or_done(&t->prefix, &prefix);
+    return st && step == SQLITE_DONE ? GW_OK : GW_EDB;
 }
 
 static int plan_term(struct planner *p, struct term *t, struct err *e)
