@@ -3,10 +3,20 @@
  * A query is a list of terms (see app/query.h for the text syntax that produces it). A term
  * with field CF_COUNT ("any") matches if any of the seven fields contains it; a qualified
  * term matches only its field; all terms must match (AND). Chinese and other text match by
- * substring (1- and 2-character terms included); numbers by substring and prefix. Hits are
- * ranked: exact account/meter match first, then prefix, then substring; ties by account.
- * Results are paged with offset/limit. Never reads outside data/; never scans all rows for a
- * selective query. */
+ * substring (1- and 2-character terms included); numbers by substring and prefix. Text is
+ * compared folded (search_normalize). Hits are ranked: exact account/meter match first, then
+ * prefix (a field starts with a term), then substring; within a tier in the order customers
+ * were stored (row id, which is file order for an import). Ordering by id lets every tier
+ * stream from the index and stop at the page's end instead of collecting and sorting every
+ * match (a one-character surname matches tens of thousands of customers). Results are paged
+ * with offset/limit; a page costs about offset+limit matches. Never reads outside data/;
+ * never scans all rows for a selective query: only terms that match a large share of the
+ * customers anyway (1-3 digit fragments) are checked row by row.
+ *
+ * The index (schema migration 2) follows every write to customers: new rows are found by
+ * id, changed and deleted ones are queued by triggers. search_run sees both at once;
+ * search_index_flush moves them into the index in one statement (the bulk upsert of
+ * customers.c calls it when it commits). */
 #ifndef GRIDWALK_SEARCH_H
 #define GRIDWALK_SEARCH_H
 
