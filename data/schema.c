@@ -176,8 +176,9 @@ static const char *const migrations[] = {
      * Why a queue and not triggers that write the FTS5 table: FTS5 flushes its pending terms
      * at every statement savepoint, so an FTS5 insert from a per-row trigger costs ~50 us and
      * a 1,000,000-row import would spend most of a minute there; the same rows go into FTS5
-     * in ~10 s as one INSERT ... SELECT (search_index_flush). New rows are found by their id
-     * (above search_state.indexed_to) and cost the import nothing; the triggers only queue
+     * in 10-20 s as one INSERT ... SELECT (search_index_flush). New rows are found by their
+     * id (above search_state.indexed_to) and cost an import only the few microseconds per
+     * row that the triggers' presence adds to its upsert; the triggers only queue
      * changed and deleted rows that are in the index, with the document the index holds for
      * them (a contentless FTS5 table can only delete a row given its old text). Searching
      * checks queued and new rows directly, so results are right before the flush too. */
@@ -189,7 +190,7 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(field, value)\n"
     ") WITHOUT ROWID;\n"
     /* Posting counts of the tokens in at least 500 rows, refreshed by a bulk flush: the
-     * query planner leaves such tokens out of intersections. */
+     * query planner picks the tokens to intersect by them. */
     "CREATE TABLE search_common(\n"
     "  token TEXT PRIMARY KEY,\n"
     "  docs  INTEGER NOT NULL\n"
