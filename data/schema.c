@@ -15,8 +15,8 @@
 /* Queues row id with the document the index holds for it (NULL: none), unless it is queued
  * already: the first entry describes the index as it is. NOT EXISTS rather than OR IGNORE,
  * because an UPSERT's conflict handling overrides OR IGNORE inside the triggers it fires. */
-#define SEARCH_QUEUE_IF(id, doc, cond)                                                         \
-    "  INSERT INTO search_queue(id, old_doc) SELECT " id ", " doc "\n"                         \
+#define SEARCH_QUEUE_IF(id, doc, cond)                                                             \
+    "  INSERT INTO search_queue(id, old_doc) SELECT " id ", " doc "\n"                             \
     "    WHERE " cond " AND NOT EXISTS(SELECT 1 FROM search_queue WHERE id = " id ");\n"
 #define SEARCH_QUEUE(id, doc) SEARCH_QUEUE_IF(id, doc, "1")
 #define SEARCH_MARK "(SELECT indexed_to FROM search_state)"
@@ -167,6 +167,8 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(seq, sha256)\n"
     ") WITHOUT ROWID;\n",
 
+    /* Laid out as SQL by hand: clang-format mangles strings with macros spliced in. */
+    /* clang-format off */
     /* 2: the customer search index (data/search.c, data/search_text.h). A contentless FTS5
      * table of tagged grams keyed by customers.id, the distinct folded values of the
      * low-cardinality fields (capacity 'c', line 'l', voltage 'v') that substring queries on
@@ -235,6 +237,7 @@ static const char *const migrations[] = {
     "  UNION SELECT 'l', gw_search_key(line) FROM customers WHERE line <> ''\n"
     "  UNION SELECT 'v', gw_search_key(voltage) FROM customers WHERE voltage <> '';\n"
     "INSERT INTO search_state(one, indexed_to) SELECT 1, coalesce(max(id), 0) FROM customers;\n",
+    /* clang-format on */
 };
 
 int schema_count(void)
