@@ -22,6 +22,7 @@
  * every other one narrows (see append_and). */
 #include "gridwalk/config.h"
 
+#include "data/customer_row.h"
 #include "data/search.h"
 #include "data/search_text.h"
 #include "data/sql.h"
@@ -51,10 +52,6 @@
 
 static const char *const value_field_code[CF_COUNT] = {
     [CF_CAPACITY] = "c", [CF_LINE] = "l", [CF_VOLTAGE] = "v"};
-
-#define ROW_COLUMNS                                                                                \
-    "c.id, c.account, c.name, c.meter, c.capacity, c.address, c.line, c.voltage, c.lat, "          \
-    "c.lon, c.coord_accuracy_m, c.coord_source, c.updated_at"
 
 /* What the index can say about one term, as an FTS5 expression. */
 struct expr {
@@ -371,24 +368,6 @@ static int row_tier(const struct run *r, const char *const raw[CF_COUNT], unsign
     return best;
 }
 
-static void row_load(sqlite3_stmt *st, struct customer *c)
-{
-    memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    db_col_copy(st, 1, c->account, sizeof c->account);
-    db_col_copy(st, 2, c->name, sizeof c->name);
-    db_col_copy(st, 3, c->meter, sizeof c->meter);
-    db_col_copy(st, 4, c->capacity, sizeof c->capacity);
-    db_col_copy(st, 5, c->address, sizeof c->address);
-    db_col_copy(st, 6, c->line, sizeof c->line);
-    db_col_copy(st, 7, c->voltage, sizeof c->voltage);
-    c->lat = db_col_double(st, 8);
-    c->lon = db_col_double(st, 9);
-    c->coord_accuracy_m = db_col_double(st, 10);
-    db_col_copy(st, 11, c->coord_source, sizeof c->coord_source);
-    db_col_copy(st, 12, c->updated_at, sizeof c->updated_at);
-}
-
 static int in_exact(const struct run *r, int64_t id)
 {
     for (int i = 0; i < r->nexact; i++)
@@ -450,7 +429,7 @@ static int offer(struct run *r, sqlite3_stmt *st, int pass)
     if (r->rank++ < r->offset || r->n >= r->limit)
         return 0;
     struct search_hit *h = &r->hits[r->n++];
-    row_load(st, &h->customer);
+    customer_from_row(st, &h->customer);
     h->tier = (enum search_tier)pass;
     h->matched_fields = fields;
     /* The exact pass must see all its rows to exclude them later, even past the page. */
@@ -520,10 +499,11 @@ static int pass_stream(struct run *r, const char *match, int pass, struct err *e
     sqlite3_stmt *st = NULL;
     if (!match || !r->index_none) {
         st = match ? db_prepare(r->db, e,
-                                "SELECT " ROW_COLUMNS " FROM customer_search f "
+                                "SELECT " CUSTOMER_ROW_COLUMNS " FROM customer_search f "
                                 "JOIN customers c ON c.id = f.rowid "
                                 "WHERE f.customer_search MATCH :q ORDER BY f.rowid")
-                   : db_prepare(r->db, e, "SELECT " ROW_COLUMNS " FROM customers c ORDER BY c.id");
+                   : db_prepare(r->db, e,
+                                "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers c ORDER BY c.id");
         if (!st)
             return GW_EDB;
         if (match)
@@ -734,7 +714,8 @@ int search_run(struct db *db, const struct search_query *q, int offset, int limi
     }
     if (r.nt == 0)
         goto out;
-    r.by_id = db_prepare(db, e, "SELECT " ROW_COLUMNS " FROM customers c WHERE c.id = :id");
+    r.by_id =
+        db_prepare(db, e, "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers c WHERE c.id = :id");
     if (!r.by_id) {
         rc = GW_EDB;
         goto out;
