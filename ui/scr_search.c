@@ -21,6 +21,12 @@
 #define SEARCH_PAGE 100
 #define SEARCH_CAP 1000
 
+/* Column widths of the results, from the loaded hits (accounts and meter numbers are shown
+ * whole when they fit; the name gets two fifths of the rest, the address the remainder). */
+struct columns {
+    int acc, name, meter, rest;
+};
+
 struct search_scr {
     struct screen base;
     bool form;
@@ -81,27 +87,48 @@ static void run(struct search_scr *s, struct ui *ui)
     s->list.top = 0;
 }
 
-static void draw_row(struct search_scr *s, struct ui *ui, int y, int w, int i)
+static struct columns columns_for(const struct search_scr *s, int w)
+{
+    struct columns c = {10, 0, 12, 0};
+    for (int i = 0; i < s->nhits; i++) {
+        int aw = ui_text_width(s->hits[i].customer.account);
+        int mw = ui_text_width(s->hits[i].customer.meter);
+        if (aw > c.acc)
+            c.acc = aw;
+        if (mw > c.meter)
+            c.meter = mw;
+    }
+    /* Caps keep room for the name and the address on an 80-column screen. */
+    if (c.acc > w / 6)
+        c.acc = w / 6;
+    if (c.meter > w * 2 / 7)
+        c.meter = w * 2 / 7;
+    c.acc++; /* a gap after the column */
+    c.meter++;
+    c.name = (w - c.acc - c.meter) * 2 / 5;
+    c.rest = w - c.acc - c.meter - c.name;
+    return c;
+}
+
+static void draw_row(struct search_scr *s, struct ui *ui, int y, const struct columns *col, int i)
 {
     const struct search_hit *h = &s->hits[i];
     const struct customer *c = &h->customer;
     const char *needles[SEARCH_MAX_TERMS];
     bool sel = i == s->list.sel;
     attr_t at = sel ? A_REVERSE : A_NORMAL, hl = A_BOLD | A_UNDERLINE;
-    int acc_w = 12, meter_w = 14, name_w = (w - acc_w - meter_w - 3) * 2 / 5;
-    int rest_w = w - acc_w - meter_w - name_w - 3;
     for (int k = 0; k < s->q.n; k++)
         needles[k] = s->q.terms[k].text;
     int x = 0;
-    ui_put_hl(y, x, acc_w, c->account, at, needles, s->q.n, hl);
-    x += acc_w;
-    ui_put(y, x++, 1, " ", at);
-    ui_put_hl(y, x, name_w, c->name, at, needles, s->q.n, hl);
-    x += name_w;
-    ui_put(y, x++, 1, " ", at);
-    ui_put_hl(y, x, meter_w, c->meter, at, needles, s->q.n, hl);
-    x += meter_w;
-    ui_put(y, x++, 1, " ", at);
+    ui_put_hl(y, x, col->acc - 1, c->account, at, needles, s->q.n, hl);
+    x += col->acc;
+    ui_put(y, x - 1, 1, " ", at);
+    ui_put_hl(y, x, col->name - 1, c->name, at, needles, s->q.n, hl);
+    x += col->name;
+    ui_put(y, x - 1, 1, " ", at);
+    ui_put_hl(y, x, col->meter - 1, c->meter, at, needles, s->q.n, hl);
+    x += col->meter;
+    ui_put(y, x - 1, 1, " ", at);
     /* Show the hidden field that matched, with its name, else the address. */
     static const enum customer_field hidden[] = {CF_LINE, CF_CAPACITY, CF_VOLTAGE};
     char extra[600];
@@ -113,8 +140,8 @@ static void draw_row(struct search_scr *s, struct ui *ui, int y, int w, int i)
                          customer_field_text(c, hidden[k]));
                 break;
             }
-    ui_put_hl(y, x, rest_w, extra, at, needles, s->q.n, hl);
-    ui_hit_add(ui, y, 0, 1, w, ACT_TAP_ROW, i);
+    ui_put_hl(y, x, col->rest, extra, at, needles, s->q.n, hl);
+    ui_hit_add(ui, y, 0, 1, x + col->rest, ACT_TAP_ROW, i);
 }
 
 static void search_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
@@ -151,18 +178,17 @@ static void search_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
         snprintf(info, sizeof info, ngettext("%d match", "%d matches", (unsigned long)s->nhits),
                  s->nhits);
     ui_put(y++, 0, w, info, s->error[0] ? A_BOLD | A_REVERSE : A_NORMAL);
-    int acc_w = 12, meter_w = 14, name_w = (w - acc_w - meter_w - 3) * 2 / 5;
-    int rest_w = w - acc_w - meter_w - name_w - 3;
+    struct columns col = columns_for(s, w);
     attr_t hd = A_BOLD | A_UNDERLINE;
-    ui_put(y, 0, acc_w + 1, _("Account"), hd);
-    ui_put(y, acc_w + 1, name_w + 1, _("Name"), hd);
-    ui_put(y, acc_w + name_w + 2, meter_w + 1, _("Meter"), hd);
-    ui_put(y, acc_w + name_w + meter_w + 3, rest_w, _("Address"), hd);
+    ui_put(y, 0, col.acc, _("Account"), hd);
+    ui_put(y, col.acc, col.name, _("Name"), hd);
+    ui_put(y, col.acc + col.name, col.meter, _("Meter"), hd);
+    ui_put(y, col.acc + col.name + col.meter, col.rest, _("Address"), hd);
     y++;
     s->list_h = y0 + h - y;
     ui_list_scroll(&s->list, s->list_h);
     for (int i = s->list.top; i < s->nhits && y < y0 + h; i++, y++)
-        draw_row(s, ui, y, w, i);
+        draw_row(s, ui, y, &col, i);
 }
 
 /* Loads the next page when the selection nears the end of what is loaded. */

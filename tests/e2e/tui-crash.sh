@@ -11,7 +11,7 @@ seed_store
 open_folder() {
     start_app
     keys 李四
-    wait_for 5 screen_has "3301000002   李四"
+    wait_for 5 screen_has "3301000002 李四"
     keys Enter
     wait_for 5 screen_has "Business categories"
     keys Enter
