@@ -3,11 +3,14 @@
  * The page is handed to SQLite as JSON and taken apart with json_each/json_extract, so the
  * whole page is a handful of set-based statements in one transaction. "Unsent local edit"
  * means an outbox row for the same entity that is not 'sent' yet; such a row wins over the
- * hub's copy until it has been uploaded (after which the hub's next change carries it). */
+ * hub's copy until it has been uploaded (after which the hub's next change carries it).
+ * Tasks are the exception to set-based SQL: each goes through tasks_apply_from_hub, the one
+ * place that knows what a withdrawn task does to work already started on it. */
 #include "gridwalk/config.h"
 
 #include "data/pull.h"
 #include "data/sql.h"
+#include "data/tasks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,32 +67,51 @@ static const char *const apply_sql[] = {
     " FROM json_each(:page)"
     " WHERE json_extract(value, '$.kind') = 'task'"
     "   AND json_type(value, '$.data.account') = 'text'",
-    /* Tasks: what the office decides (kind, due date, instructions, priority) comes from the
-     * hub; the state is the device's, except a cancellation when no local change is unsent. */
-    "INSERT INTO tasks(uuid, kind, customer_id, due_date, instructions, priority, state,"
-    "  assigned_at, hub_rev, updated_at)"
-    " SELECT json_extract(value, '$.data.uuid'), json_extract(value, '$.data.kind'),"
-    "  (SELECT id FROM customers WHERE account = json_extract(value, '$.data.account')),"
-    "  json_extract(value, '$.data.due_date'),"
-    "  coalesce(json_extract(value, '$.data.instructions'), ''),"
-    "  coalesce(json_extract(value, '$.data.priority'), 0),"
-    "  coalesce(json_extract(value, '$.data.state'), 'assigned'),"
-    "  json_extract(value, '$.data.assigned_at'), json_extract(value, '$.rev'), :now"
-    " FROM json_each(:page)"
-    " WHERE json_extract(value, '$.kind') = 'task'"
-    "   AND json_type(value, '$.data.uuid') = 'text'"
-    " ORDER BY json_extract(value, '$.rev')"
-    " ON CONFLICT(uuid) DO UPDATE SET kind = excluded.kind, customer_id = excluded.customer_id,"
-    "  due_date = excluded.due_date, instructions = excluded.instructions,"
-    "  priority = excluded.priority, assigned_at = excluded.assigned_at,"
-    "  hub_rev = excluded.hub_rev, updated_at = excluded.updated_at,"
-    "  state = CASE WHEN excluded.state = 'cancelled' AND NOT EXISTS(SELECT 1 FROM outbox o"
-    "            WHERE o.kind = 'task' AND o.entity_uuid = tasks.uuid AND o.state <> 'sent')"
-    "          THEN 'cancelled' ELSE tasks.state END",
     /* The cursor moves in the same transaction as the rows it covers. */
     "INSERT INTO settings(key, value) VALUES('" PULL_KEY_CURSOR "', :cursor)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 };
+
+/* Lands the page's tasks one by one in rev order, inside the caller's transaction. A task
+ * whose data says state "cancelled" or withdrawn true was cancelled or reassigned away. */
+static int apply_tasks(struct db *db, const char *page_json, struct err *e)
+{
+    int rc = GW_OK, step;
+    sqlite3_stmt *st = db_prepare(
+        db, e,
+        "SELECT json_extract(value, '$.data.uuid'), json_extract(value, '$.data.kind'),"
+        "  json_extract(value, '$.data.account'), json_extract(value, '$.data.due_date'),"
+        "  coalesce(json_extract(value, '$.data.instructions'), ''),"
+        "  coalesce(json_extract(value, '$.data.priority'), 0),"
+        "  coalesce(json_extract(value, '$.data.state'), '') = 'cancelled'"
+        "   OR coalesce(json_extract(value, '$.data.withdrawn'), 0),"
+        "  coalesce(json_extract(value, '$.rev'), 0)"
+        " FROM json_each(:page)"
+        " WHERE json_extract(value, '$.kind') = 'task'"
+        "   AND json_type(value, '$.data.uuid') = 'text'"
+        " ORDER BY json_extract(value, '$.rev')");
+    if (!st)
+        return GW_EDB;
+    db_bind_text(st, ":page", page_json);
+    while ((step = db_step(db, st, e)) == SQLITE_ROW) {
+        struct task_from_hub t = {
+            .uuid = db_col_text(st, 0),
+            .kind = db_col_text(st, 1),
+            .account = db_col_text(st, 2),
+            .due_date = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : db_col_text(st, 3),
+            .instructions = db_col_text(st, 4),
+            .priority = sqlite3_column_int(st, 5),
+            .withdrawn = sqlite3_column_int(st, 6),
+            .hub_rev = sqlite3_column_int64(st, 7),
+        };
+        if ((rc = tasks_apply_from_hub(db, &t, NULL, e)))
+            break;
+    }
+    if (!rc && step < 0)
+        rc = GW_EDB;
+    sqlite3_finalize(st);
+    return rc;
+}
 
 int pull_apply(struct db *db, const char *page_json, int64_t next_cursor, struct err *e)
 {
@@ -123,6 +145,9 @@ int pull_apply(struct db *db, const char *page_json, int64_t next_cursor, struct
             rc = GW_EDB;
         sqlite3_finalize(st);
         if (rc)
+            break;
+        /* Customers (and placeholders) first, so every task finds its customer. */
+        if (i == 1 && (rc = apply_tasks(db, page_json, e)))
             break;
     }
     if (rc) {

@@ -3,8 +3,10 @@
  * gridwalk-syncd fetches pages of changes (GET /api/v1/changes) and hands each page here as
  * the JSON array the hub sent; one page and the new cursor commit in one transaction, so a
  * kill between pages repeats at most one page (applying is idempotent). Local edits that have
- * not been uploaded yet win: a customer with an unsent pin keeps its coordinates, a task with
- * an unsent state change keeps its state. It knows nothing of HTTP. */
+ * not been uploaded yet win: a customer with an unsent pin keeps its coordinates, a task keeps
+ * its local state. A task the hub cancelled or reassigned away disappears unless work on it
+ * started (then it stays and the hub is told): tasks_apply_from_hub's rule. It knows nothing
+ * of HTTP. */
 #ifndef GRIDWALK_PULL_H
 #define GRIDWALK_PULL_H
 
@@ -20,8 +22,9 @@ int64_t pull_cursor(struct db *db, struct err *e);
 /* Applies one page: page_json is an array of {"rev":N,"kind":"customer"|"task","data":{...}}
  * (customer data: account, name, meter, capacity, address, line, voltage, lat, lon,
  * coord_accuracy_m; task data: uuid, kind, account, due_date, instructions, priority, state,
- * assigned_at). Stores next_cursor with it. Unknown kinds are skipped. GW_EINVAL for a page
- * that is not a JSON array; GW_EDB when the store refuses (nothing of the page is kept). */
+ * assigned_at, withdrawn). Stores next_cursor with it. Unknown kinds are skipped. GW_EINVAL
+ * for a page that is not a JSON array or names an unknown task kind; GW_EDB when the store
+ * refuses (nothing of the page is kept either way). */
 int pull_apply(struct db *db, const char *page_json, int64_t next_cursor, struct err *e);
 
 #endif

@@ -237,6 +237,11 @@ static void test_pull_apply(void **state)
     /* A task for a customer not received yet keeps a placeholder customer. */
     assert_string_equal(text(db, "SELECT name FROM customers WHERE account = '1003'"), "1003");
 
+    /* Applying the same page again changes nothing (a kill between pages repeats one). */
+    assert_int_equal(pull_apply(db, page, 5, &e), GW_OK);
+    assert_string_equal(text(db, "SELECT count(*) FROM customers"), "3");
+    assert_string_equal(text(db, "SELECT count(*) FROM tasks"), "2");
+
     /* The device started t-1 and has not uploaded that; the office cancels it meanwhile. */
     sql(db, "UPDATE tasks SET state = 'in-progress' WHERE uuid = 't-1'");
     push(db, "task", "t-1", "{\"uuid\":\"t-1\",\"state\":\"in-progress\"}", NULL);
@@ -246,16 +251,22 @@ static void test_pull_apply(void **state)
                          "\"inspection\",\"account\":\"1003\",\"state\":\"cancelled\"}}]";
     assert_int_equal(pull_apply(db, cancel, 7, &e), GW_OK);
     assert_string_equal(text(db, "SELECT state FROM tasks WHERE uuid = 't-1'"), "in-progress");
-    assert_string_equal(text(db, "SELECT state FROM tasks WHERE uuid = 't-2'"), "cancelled");
+    /* t-2 was never started: it disappears. t-1 stays, and the hub is told it stays. */
+    assert_string_equal(text(db, "SELECT count(*) FROM tasks WHERE uuid = 't-2'"), "0");
+    assert_string_equal(text(db, "SELECT count(*) FROM outbox WHERE kind = 'task' AND "
+                                 "entity_uuid = 't-1'"), "2");
+    /* Reassigned away (withdrawn) before any work: gone as well. */
+    const char *moved = "[{\"rev\":8,\"kind\":\"task\",\"data\":{\"uuid\":\"t-3\",\"kind\":"
+                        "\"inspection\",\"account\":\"1002\",\"state\":\"assigned\"}},"
+                        "{\"rev\":9,\"kind\":\"task\",\"data\":{\"uuid\":\"t-3\",\"kind\":"
+                        "\"inspection\",\"account\":\"1002\",\"withdrawn\":true}}]";
+    assert_int_equal(pull_apply(db, moved, 9, &e), GW_OK);
+    assert_string_equal(text(db, "SELECT count(*) FROM tasks WHERE uuid = 't-3'"), "0");
 
-    /* Applying the same page again changes nothing (a kill between pages repeats one). */
-    assert_int_equal(pull_apply(db, page, 5, &e), GW_OK);
-    assert_string_equal(text(db, "SELECT count(*) FROM customers"), "3");
-    assert_string_equal(text(db, "SELECT count(*) FROM tasks"), "2");
 
-    assert_int_equal(pull_apply(db, "{\"not\":\"an array\"}", 9, &e), GW_EINVAL);
-    assert_int_equal(pull_apply(db, "[{\"rev\":1", 9, &e), GW_EINVAL);
-    assert_int_equal(pull_cursor(db, NULL), 5);
+    assert_int_equal(pull_apply(db, "{\"not\":\"an array\"}", 10, &e), GW_EINVAL);
+    assert_int_equal(pull_apply(db, "[{\"rev\":1", 10, &e), GW_EINVAL);
+    assert_int_equal(pull_cursor(db, NULL), 9);
 }
 
 static void test_pull_failure_keeps_nothing(void **state)
@@ -267,7 +278,7 @@ static void test_pull_failure_keeps_nothing(void **state)
         "[{\"rev\":1,\"kind\":\"customer\",\"data\":{\"account\":\"2001\",\"name\":\"x\"}},"
         "{\"rev\":2,\"kind\":\"task\",\"data\":{\"uuid\":\"t-9\",\"kind\":\"dance\","
         "\"account\":\"2001\"}}]";
-    assert_int_equal(pull_apply(db, page, 2, &e), GW_EDB);
+    assert_int_equal(pull_apply(db, page, 2, &e), GW_EINVAL);
     assert_int_equal(pull_cursor(db, NULL), 0);
     assert_string_equal(text(db, "SELECT count(*) FROM customers"), "0");
 }
