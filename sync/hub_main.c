@@ -4,8 +4,11 @@
  *   gridwalk-hub device add NAME            (prints the device's token)
  *   gridwalk-hub user add NAME --role supervisor|admin [--region R]   (password on stdin)
  *   gridwalk-hub import-customers FILE.csv [--region R]
- *   gridwalk-hub task add --device NAME --customer ACCOUNT --kind inspection|meter-reading
+ *   gridwalk-hub task add --device NAME --account ACCOUNT --kind inspection|meter-reading
  *                         [--due DATE] [--note TEXT]
+ *   gridwalk-hub task import FILE.csv     (kind,account,due,assignee,instructions[,priority])
+ *   gridwalk-hub task list [--json] [--late] [--attention] [--state S] [--device NAME]
+ *   gridwalk-hub task cancel UUID | task reassign UUID --device NAME
  *   gridwalk-hub list [--limit N]           (what arrived, newest first)
  *   gridwalk-hub stats                      (records and photo blobs held)
  *   gridwalk-hub pull --customer X [--since DATE] --out DIR
@@ -39,7 +42,13 @@ static const char usage_text[] =
     "  user add NAME --role supervisor|admin [--region R]   password on standard input\n"
     "  import-customers FILE.csv [--region R]        load customers (the app's CSV)\n"
     "  task add --device D --customer ACCOUNT --kind inspection|meter-reading [--due DATE]\n"
-    "           [--note TEXT]                        assign a task to a device\n"
+    "           [--note TEXT]                        assign a task to a device (--account = --customer)\n"
+    "  task import FILE.csv                          tasks in bulk: kind,account,due,assignee,\n"
+    "                                                instructions[,priority]; all or nothing\n"
+    "  task list [--json] [--late] [--attention] [--state S] [--device D]\n"
+    "                                                tasks with state, result and evidence\n"
+    "                                                (--attention: late or failed)\n"
+    "  task cancel UUID | task reassign UUID --device D   withdraw a task from its device\n"
     "  list [--limit N]                              what arrived, newest first\n"
     "  stats                                         records and photo blobs held\n"
     "  pull --customer ACCOUNT [--since DATE] --out DIR   copy a customer's evidence tree\n"
@@ -66,9 +75,9 @@ static int usage(const char *fmt, ...)
 
 struct opts {
     const char *data, *listen, *role, *region, *device, *customer, *kind, *due, *note, *since,
-        *out;
+        *out, *state;
     long long max_blob;
-    int limit;
+    int limit, json, late, attention;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -80,7 +89,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"kind", required_argument, NULL, 'k'},   {"due", required_argument, NULL, 'u'},
         {"note", required_argument, NULL, 'n'},   {"since", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},    {"max-blob", required_argument, NULL, 'b'},
-        {"limit", required_argument, NULL, 'm'},  {NULL, 0, NULL, 0}};
+        {"limit", required_argument, NULL, 'm'},  {"account", required_argument, NULL, 'c'},
+        {"state", required_argument, NULL, 'S'},  {"json", no_argument, NULL, 'J'},
+        {"late", no_argument, NULL, 'L'},         {"attention", no_argument, NULL, 'A'},
+        {NULL, 0, NULL, 0}};
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -98,6 +110,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case 'o': o->out = optarg; break;
         case 'b': o->max_blob = strtoll(optarg, NULL, 10); break;
         case 'm': o->limit = (int)strtol(optarg, NULL, 10); break;
+        case 'S': o->state = optarg; break;
+        case 'J': o->json = 1; break;
+        case 'L': o->late = 1; break;
+        case 'A': o->attention = 1; break;
         default: return -1;
         }
     }
@@ -329,6 +345,40 @@ static int cmd_import_bundle(struct hub_store *hs, const char *file)
     return x.refused ? 1 : 0;
 }
 
+static int cmd_task(struct hub_store *hs, const char *sub, const struct opts *o, char **args,
+                    int nargs)
+{
+    struct err e = {0};
+    if (strcmp(sub, "import") == 0) {
+        int64_t n = 0;
+        if (nargs != 1)
+            return usage("task import FILE.csv");
+        FILE *f = fopen(args[0], "r");
+        if (!f) {
+            fprintf(stderr, "gridwalk-hub: cannot read %s: %s\n", args[0], strerror(errno));
+            return 1;
+        }
+        int rc = hub_task_import(hs, f, &n, &e);
+        fclose(f);
+        if (rc)
+            return fail(args[0], &e);
+        printf("%lld tasks imported\n", (long long)n);
+        return 0;
+    }
+    if (strcmp(sub, "list") == 0) {
+        struct hub_task_query q = {o->state, o->device, o->late, o->attention, NULL};
+        return hub_task_list(hs, &q, o->json, stdout, &e) ? fail("task list", &e) : 0;
+    }
+    if (strcmp(sub, "cancel") == 0) {
+        if (nargs != 1)
+            return usage("task cancel UUID");
+        return hub_task_cancel(hs, args[0], &e) ? fail("task cancel", &e) : 0;
+    }
+    if (nargs != 1 || !o->device)
+        return usage("task reassign UUID --device NAME");
+    return hub_task_reassign(hs, args[0], o->device, &e) ? fail("task reassign", &e) : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {0};
@@ -343,7 +393,16 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     const char *sub = NULL;
     int shift = 1;
-    if ((strcmp(cmd, "device") == 0 || strcmp(cmd, "user") == 0 || strcmp(cmd, "task") == 0)) {
+    if (strcmp(cmd, "task") == 0) {
+        static const char *const subs[] = {"add", "import", "list", "cancel", "reassign"};
+        int known = 0;
+        for (size_t i = 0; argc >= 3 && i < sizeof subs / sizeof subs[0]; i++)
+            known |= strcmp(argv[2], subs[i]) == 0;
+        if (!known)
+            return usage("task: the subcommands are add, import, list, cancel, reassign");
+        sub = argv[2];
+        shift = 2;
+    } else if ((strcmp(cmd, "device") == 0 || strcmp(cmd, "user") == 0)) {
         if (argc < 3 || strcmp(argv[2], "add") != 0)
             return usage("%s: the only subcommand is add", cmd);
         sub = argv[2];
@@ -354,7 +413,6 @@ int main(int argc, char **argv)
         return usage("%s: unknown option", cmd);
     char **args = argv + shift + first;
     int nargs = argc - shift - first;
-    (void)sub;
     if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "user") &&
         strcmp(cmd, "import-customers") && strcmp(cmd, "task") && strcmp(cmd, "list") &&
         strcmp(cmd, "stats") && strcmp(cmd, "pull") && strcmp(cmd, "import-bundle"))
@@ -398,10 +456,12 @@ int main(int argc, char **argv)
             printf("%lld customers imported\n", (long long)n);
         if (f)
             fclose(f);
-    } else if (strcmp(cmd, "task") == 0) {
+    } else if (strcmp(cmd, "task") == 0 && strcmp(sub, "add") != 0)
+        rc = cmd_task(hs, sub, &o, args, nargs);
+    else if (strcmp(cmd, "task") == 0) {
         char uuid[37];
         if (!o.device || !o.customer || !o.kind)
-            rc = usage("task add --device D --customer ACCOUNT --kind KIND");
+            rc = usage("task add --device D --account ACCOUNT --kind KIND");
         else if (hub_task_add(hs, o.device, o.kind, o.customer, o.due, o.note, uuid, &e))
             rc = fail("task add", &e);
         else

@@ -140,7 +140,7 @@ static void release(struct hub_store *hs, sqlite3_stmt *st)
             sqlite3_clear_bindings(st);
             return;
         }
-    release(hs, st);
+    sqlite3_finalize(st);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -635,56 +635,89 @@ int hub_import_customers(struct hub_store *hs, FILE *csv, const char *region_def
     return exec(hs, "COMMIT", e);
 }
 
-int hub_task_add(struct hub_store *hs, const char *device, const char *kind, const char *account,
-                 const char *due_date, const char *instructions, char uuid[37], struct err *e)
+/* 1 when s is a calendar date YYYY-MM-DD (what "late" compares against). */
+static int date_valid(const char *s)
+{
+    int y, m, d;
+    char tail;
+    return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
+           m <= 12 && d >= 1 && d <= 31;
+}
+
+/* Logs a task's change for a device: its current row, or (withdrawn) a notice that the
+ * device is to drop it. In the caller's transaction. */
+static int log_task(struct hub_store *hs, const char *uuid, int64_t device_id, int withdrawn,
+                    struct err *e)
+{
+    sqlite3_stmt *st = prep(
+        hs,
+        "INSERT INTO changes(kind, key, device_id, data) SELECT 'task', uuid,"
+        " coalesce(nullif(?2, 0), device_id),"
+        " json_object('uuid', uuid, 'kind', kind, 'account', account, 'due_date', due_date,"
+        "  'instructions', instructions, 'priority', priority, 'state',"
+        "  CASE WHEN ?3 AND state <> 'cancelled' THEN 'withdrawn' ELSE state END,"
+        "  'withdrawn', json(CASE WHEN ?3 THEN 'true' ELSE 'false' END),"
+        "  'assigned_at', assigned_at) FROM tasks WHERE uuid = ?1",
+        e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, uuid);
+    sqlite3_bind_int64(st, 2, device_id);
+    sqlite3_bind_int(st, 3, withdrawn);
+    return run(hs, st, e);
+}
+
+/* Inserts one task and its change inside the caller's transaction. */
+static int task_insert(struct hub_store *hs, const char *device, const char *kind,
+                       const char *account, const char *due_date, const char *instructions,
+                       int priority, char uuid[37], struct err *e)
 {
     char now[32];
     uuid_t u;
     int rc;
-    if (strcmp(kind, "inspection") != 0 && strcmp(kind, "meter-reading") != 0)
-        return err_set(e, GW_EINVAL, "a task kind is inspection or meter-reading");
+    if (!kind || (strcmp(kind, "inspection") != 0 && strcmp(kind, "meter-reading") != 0))
+        return err_set(e, GW_EINVAL, "a task kind is inspection or meter-reading, not '%s'",
+                       kind ? kind : "");
+    if (due_date && *due_date && !date_valid(due_date))
+        return err_set(e, GW_EINVAL, "the due date '%s' is not YYYY-MM-DD", due_date);
     uuid_generate_random(u);
     uuid_unparse_lower(u, uuid);
     now_iso(now);
-    if ((rc = exec(hs, "BEGIN IMMEDIATE", e)))
-        return rc;
     sqlite3_stmt *st = prep(
         hs,
-        "INSERT INTO tasks(uuid, device_id, kind, account, due_date, instructions, assigned_at,"
-        " updated_at) SELECT ?1, d.id, ?2, c.account, ?3, ?4, ?5, ?5 FROM devices d, customers c"
-        " WHERE d.name = ?6 AND c.account = ?7",
+        "INSERT INTO tasks(uuid, device_id, kind, account, due_date, instructions, priority,"
+        " assigned_at, updated_at) SELECT ?1, d.id, ?2, c.account, ?3, ?4, ?8, ?5, ?5"
+        " FROM devices d, customers c WHERE d.name = ?6 AND c.account = ?7",
         e);
     if (!st)
-        goto fail;
+        return GW_EDB;
     bind_text(st, 1, uuid);
     bind_text(st, 2, kind);
-    bind_text(st, 3, due_date);
+    bind_text(st, 3, due_date && *due_date ? due_date : NULL);
     bind_text(st, 4, instructions ? instructions : "");
     bind_text(st, 5, now);
     bind_text(st, 6, device);
     bind_text(st, 7, account);
+    sqlite3_bind_int(st, 8, priority);
     if ((rc = run(hs, st, e)))
-        goto fail;
-    if (sqlite3_changes(hs->h) == 0) {
-        rc = err_set(e, GW_ENOTFOUND, "no device \"%s\" or no customer \"%s\" on this hub", device,
-                     account);
-        goto fail;
+        return rc;
+    if (sqlite3_changes(hs->h) == 0)
+        return err_set(e, GW_ENOTFOUND, "no device \"%s\" or no customer \"%s\" on this hub",
+                       device ? device : "", account ? account : "");
+    return log_task(hs, uuid, 0, 0, e);
+}
+
+int hub_task_add(struct hub_store *hs, const char *device, const char *kind, const char *account,
+                 const char *due_date, const char *instructions, char uuid[37], struct err *e)
+{
+    int rc;
+    if ((rc = exec(hs, "BEGIN IMMEDIATE", e)))
+        return rc;
+    if ((rc = task_insert(hs, device, kind, account, due_date, instructions, 0, uuid, e))) {
+        exec(hs, "ROLLBACK", NULL);
+        return rc;
     }
-    st = prep(hs,
-              "INSERT INTO changes(kind, key, device_id, data) SELECT 'task', uuid, device_id,"
-              " json_object('uuid', uuid, 'kind', kind, 'account', account, 'due_date', due_date,"
-              "  'instructions', instructions, 'priority', priority, 'state', state,"
-              "  'assigned_at', assigned_at) FROM tasks WHERE uuid = ?1",
-              e);
-    if (!st)
-        goto fail;
-    bind_text(st, 1, uuid);
-    if ((rc = run(hs, st, e)))
-        goto fail;
     return exec(hs, "COMMIT", e);
-fail:
-    exec(hs, "ROLLBACK", NULL);
-    return rc ? rc : GW_EDB;
 }
 
 int hub_changes(struct hub_store *hs, int64_t device_id, int64_t since, int limit, json_t **page,
@@ -1259,4 +1292,240 @@ int hub_stats(struct hub_store *hs, int64_t *records, int64_t *blobs, struct err
     }
     release(hs, st);
     return GW_OK;
+}
+
+/* ---- tasks: bulk import, the office's list, cancel and reassign ---- */
+
+int hub_task_import(struct hub_store *hs, FILE *csv, int64_t *count, struct err *e)
+{
+    static char fields[CSV_MAX_FIELDS][CSV_MAX_FIELD];
+    static const char *const names[] = {"kind", "account", "due", "assignee", "instructions",
+                                        "priority"};
+    int col[CSV_MAX_FIELDS], have[6] = {0}, rc = GW_OK, line = 1, n;
+    *count = 0;
+    int nf = csv_record(csv, fields);
+    if (nf == 0)
+        return err_set(e, GW_EINVAL, "the CSV file is empty");
+    for (int i = 0; i < nf; i++) {
+        const char *h = fields[i];
+        if (i == 0 && strncmp(h, "\xEF\xBB\xBF", 3) == 0)
+            h += 3;
+        col[i] = -1;
+        for (int k = 0; k < 6; k++)
+            if (strcasecmp(h, names[k]) == 0) {
+                col[i] = k;
+                have[k] = 1;
+            }
+    }
+    for (int k = 0; k < 4; k++)
+        if (!have[k])
+            return err_set(e, GW_EINVAL,
+                           "the CSV header has no %s column (kind,account,due,assignee,"
+                           "instructions[,priority])", names[k]);
+    if ((rc = exec(hs, "BEGIN IMMEDIATE", e)))
+        return rc;
+    while ((n = csv_record(csv, fields)) > 0) {
+        const char *v[6] = {0};
+        char uuid[37];
+        line++;
+        if (n == 1 && fields[0][0] == '\0')
+            continue;
+        for (int i = 0; i < n && i < nf; i++)
+            if (col[i] >= 0)
+                v[col[i]] = fields[i];
+        int prio = 0;
+        if (v[5] && *v[5]) {
+            char *end = NULL;
+            long p = strtol(v[5], &end, 10);
+            if (*end || p < -1000 || p > 1000) {
+                rc = err_set(e, GW_EINVAL, "line %d: priority '%s' is not a whole number", line,
+                             v[5]);
+                break;
+            }
+            prio = (int)p;
+        }
+        if (!utf8_valid(v[4] ? v[4] : "") || !v[1] || !*v[1] || !v[3] || !*v[3]) {
+            rc = err_set(e, GW_EINVAL, "line %d: account and assignee are required (and text "
+                         "must be UTF-8)", line);
+            break;
+        }
+        if ((rc = task_insert(hs, v[3], v[0], v[1], v[2], v[4], prio, uuid, e))) {
+            err_prefix(e, "line %d: ", line);
+            break;
+        }
+        (*count)++;
+    }
+    if (rc) {
+        exec(hs, "ROLLBACK", NULL);
+        *count = 0;
+        return err_prefix(e, "nothing imported: ");
+    }
+    return exec(hs, "COMMIT", e);
+}
+
+/* Withdraws a task from its device (cancel: new_device NULL; reassign: moves it there). */
+static int task_move(struct hub_store *hs, const char *uuid, const char *new_device,
+                     struct err *e)
+{
+    int rc, step;
+    int64_t old_dev = 0, new_dev = 0;
+    char now[32], state[32] = "";
+    now_iso(now);
+    if ((rc = exec(hs, "BEGIN IMMEDIATE", e)))
+        return rc;
+    sqlite3_stmt *st = prep(hs, "SELECT device_id, state FROM tasks WHERE uuid = ?1", e);
+    if (!st)
+        goto fail;
+    bind_text(st, 1, uuid);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        old_dev = sqlite3_column_int64(st, 0);
+        snprintf(state, sizeof state, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    release(hs, st);
+    if (step != SQLITE_ROW) {
+        rc = err_set(e, GW_ENOTFOUND, "no task %s on this hub", uuid);
+        goto fail;
+    }
+    if (strcmp(state, "done") == 0 || strcmp(state, "skipped") == 0 ||
+        strcmp(state, "failed") == 0 || strcmp(state, "cancelled") == 0) {
+        rc = err_set(e, GW_EINVAL, "task %s is already %s", uuid, state);
+        goto fail;
+    }
+    if (new_device) {
+        st = prep(hs, "SELECT id FROM devices WHERE name = ?1 AND revoked_at IS NULL", e);
+        if (!st)
+            goto fail;
+        bind_text(st, 1, new_device);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            new_dev = sqlite3_column_int64(st, 0);
+        release(hs, st);
+        if (!new_dev) {
+            rc = err_set(e, GW_ENOTFOUND, "no device \"%s\" on this hub", new_device);
+            goto fail;
+        }
+        if (new_dev == old_dev) {
+            rc = err_set(e, GW_EINVAL, "task %s is already on %s", uuid, new_device);
+            goto fail;
+        }
+    }
+    if (!new_dev) {
+        st = prep(hs, "UPDATE tasks SET state = 'cancelled', updated_at = ?2 WHERE uuid = ?1", e);
+        if (!st)
+            goto fail;
+        bind_text(st, 1, uuid);
+        bind_text(st, 2, now);
+        if ((rc = run(hs, st, e)) || (rc = log_task(hs, uuid, old_dev, 1, e)))
+            goto fail;
+    } else {
+        /* The old device is told first, then the task is the new device's afresh. */
+        if ((rc = log_task(hs, uuid, old_dev, 1, e)))
+            goto fail;
+        st = prep(hs, "UPDATE tasks SET device_id = ?2, state = 'assigned', reason_code = NULL,"
+                      " result = NULL, assigned_at = ?3, updated_at = ?3 WHERE uuid = ?1", e);
+        if (!st)
+            goto fail;
+        bind_text(st, 1, uuid);
+        sqlite3_bind_int64(st, 2, new_dev);
+        bind_text(st, 3, now);
+        if ((rc = run(hs, st, e)) || (rc = log_task(hs, uuid, new_dev, 0, e)))
+            goto fail;
+    }
+    return exec(hs, "COMMIT", e);
+fail:
+    exec(hs, "ROLLBACK", NULL);
+    return rc ? rc : GW_EDB;
+}
+
+int hub_task_cancel(struct hub_store *hs, const char *uuid, struct err *e)
+{
+    return task_move(hs, uuid, NULL, e);
+}
+
+int hub_task_reassign(struct hub_store *hs, const char *uuid, const char *device, struct err *e)
+{
+    return task_move(hs, uuid, device, e);
+}
+
+/* One JSON object per task; late = due date passed and not finished. Evidence: readings that
+ * name the task (or, naming none, its customer since it was assigned) and photos of entries
+ * of its customer made since then. */
+static const char task_list_sql[] =
+    "SELECT json_object('uuid', t.uuid, 'kind', t.kind, 'account', t.account,"
+    "  'device', d.name, 'due_date', t.due_date, 'priority', t.priority, 'state', t.state,"
+    "  'reason_code', t.reason_code, 'result', t.result, 'instructions', t.instructions,"
+    "  'assigned_at', t.assigned_at, 'updated_at', t.updated_at,"
+    "  'late', json(CASE WHEN t.due_date < ?4 AND t.state IN ('assigned','in-progress')"
+    "           THEN 'true' ELSE 'false' END),"
+    "  'readings', (SELECT json_group_array(json_object('uuid', r.uuid,"
+    "       'method', json_extract(r.payload, '$.method'),"
+    "       'validation', json_extract(r.payload, '$.validation'),"
+    "       'reason_code', json_extract(r.payload, '$.reason_code'),"
+    "       'registers', json_extract(r.payload, '$.registers'),"
+    "       'read_at', json_extract(r.payload, '$.read_at')))"
+    "     FROM readings r WHERE json_extract(r.payload, '$.task_uuid') = t.uuid"
+    "       OR (json_extract(r.payload, '$.task_uuid') IS NULL AND r.account = t.account"
+    "           AND json_extract(r.payload, '$.read_at') >= t.assigned_at)),"
+    "  'photos', (SELECT json_group_array(p.sha256) FROM (SELECT DISTINCT p.uuid, p.sha256"
+    "     FROM photos p JOIN entries en ON en.uuid = p.entry_uuid"
+    "     WHERE en.account = t.account AND en.created_at >= t.assigned_at) p))"
+    " FROM tasks t JOIN devices d ON d.id = t.device_id"
+    " WHERE (?1 IS NULL OR t.state = ?1) AND (?2 IS NULL OR d.name = ?2)"
+    "   AND (NOT ?3 OR (t.due_date < ?4 AND t.state IN ('assigned','in-progress')))"
+    "   AND (NOT ?5 OR t.state = 'failed' OR (t.due_date < ?4"
+    "        AND t.state IN ('assigned','in-progress')))"
+    " ORDER BY d.name, t.due_date, t.account";
+
+int hub_task_list(struct hub_store *hs, const struct hub_task_query *q, int as_json, FILE *out,
+                  struct err *e)
+{
+    char today[32];
+    now_iso(today);
+    today[10] = '\0';
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(hs->h, task_list_sql, -1, &st, NULL) != SQLITE_OK)
+        return db_err(hs, e, "listing tasks");
+    bind_text(st, 1, q->state);
+    bind_text(st, 2, q->device);
+    sqlite3_bind_int(st, 3, q->late);
+    bind_text(st, 4, q->today && *q->today ? q->today : today);
+    sqlite3_bind_int(st, 5, q->attention);
+    int step, first = 1;
+    if (as_json)
+        fputs("[", out);
+    else
+        fprintf(out, "%-36s %-13s %-10s %-10s %-10s %-11s %-10s %6s %8s %s\n", "uuid", "kind",
+                "account", "device", "due", "state", "code", "photos", "readings", "result");
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *row = (const char *)sqlite3_column_text(st, 0);
+        if (as_json) {
+            fprintf(out, "%s\n%s", first ? "" : ",", row);
+            first = 0;
+            continue;
+        }
+        json_t *o = json_loads(row, 0, NULL);
+        if (!o)
+            continue;
+        const char *late = json_is_true(json_object_get(o, "late")) ? " LATE" : "";
+        fprintf(out, "%-36s %-13s %-10s %-10s %-10s %-11s %-10s %6zu %8zu %s%s\n",
+                json_string_value(json_object_get(o, "uuid")),
+                json_string_value(json_object_get(o, "kind")),
+                json_string_value(json_object_get(o, "account")),
+                json_string_value(json_object_get(o, "device")),
+                json_is_string(json_object_get(o, "due_date"))
+                    ? json_string_value(json_object_get(o, "due_date")) : "-",
+                json_string_value(json_object_get(o, "state")),
+                json_is_string(json_object_get(o, "reason_code"))
+                    ? json_string_value(json_object_get(o, "reason_code")) : "-",
+                json_array_size(json_object_get(o, "photos")),
+                json_array_size(json_object_get(o, "readings")),
+                json_is_string(json_object_get(o, "result"))
+                    ? json_string_value(json_object_get(o, "result")) : "", late);
+        json_decref(o);
+    }
+    if (as_json)
+        fputs("]\n", out);
+    int rc = step == SQLITE_DONE ? GW_OK : db_err(hs, e, "listing tasks");
+    sqlite3_finalize(st);
+    return rc;
 }

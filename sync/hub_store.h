@@ -60,6 +60,32 @@ int hub_import_customers(struct hub_store *hs, FILE *csv, const char *region_def
 int hub_task_add(struct hub_store *hs, const char *device, const char *kind, const char *account,
                  const char *due_date, const char *instructions, char uuid[37], struct err *e);
 
+/* Takes in tasks from a CSV with the header kind,account,due,assignee,instructions[,priority]
+ * (assignee = device name, due = YYYY-MM-DD or empty). All or nothing: the first bad row
+ * fails the import with its line number and nothing is kept. *count gets the rows taken in. */
+int hub_task_import(struct hub_store *hs, FILE *csv, int64_t *count, struct err *e);
+
+/* Cancel withdraws the task from its device; reassign moves it to another device (the old one
+ * is told it is withdrawn, the new one gets it afresh). A device that already started work
+ * keeps the task and reports it back. GW_ENOTFOUND for an unknown task or device, GW_EINVAL
+ * for a task already finished. */
+int hub_task_cancel(struct hub_store *hs, const char *uuid, struct err *e);
+int hub_task_reassign(struct hub_store *hs, const char *uuid, const char *device,
+                      struct err *e);
+
+/* What the office's task list shows; NULL / 0 fields mean "any". */
+struct hub_task_query {
+    const char *state;  /* one state */
+    const char *device; /* one device */
+    int late;           /* due date passed and not finished */
+    int attention;      /* late or failed: what a supervisor looks at */
+    const char *today;  /* YYYY-MM-DD to judge lateness by; NULL = today (UTC) */
+};
+/* Prints the tasks with state, result, reason code and evidence (photos, readings): a table,
+ * or (as_json) a JSON array of objects with the readings and photo hashes attached. */
+int hub_task_list(struct hub_store *hs, const struct hub_task_query *q, int as_json, FILE *out,
+                  struct err *e);
+
 /* Up to limit changes after `since` for a device: *page gets a new JSON array of
  * {"rev","kind","data"}, *next the cursor to ask with next time, *more 1 if more wait. */
 int hub_changes(struct hub_store *hs, int64_t device_id, int64_t since, int limit, json_t **page,
