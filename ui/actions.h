@@ -50,7 +50,14 @@
     X(ACT_NAMEPLATE, "nameplate", 'b', 0, N_("Plate"), N_("open the entry's nameplate photos"))    \
     X(ACT_LOCATE, "locate", 'l', 0, N_("Locate"), N_("show the customer on the map"))              \
     X(ACT_READ, "read-meter", 'r', 0, N_("Read"), N_("read the customer's meter"))                 \
-    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))
+    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))             \
+    X(ACT_TODAY, "today", 't', UI_KEY(KEY_F(11)), N_("Today"), N_("go to today's tasks (F11)"))   \
+    X(ACT_FINISH, "finish-task", 'c', 0, N_("Finish"),                                            \
+      N_("complete the task, or skip it with a reason or fail it with a trouble code"))           \
+    X(ACT_FILTER_KIND, "filter-kind", 'K', 0, N_("Kind"),                                         \
+      N_("show all tasks, inspections only or meter readings only"))                              \
+    X(ACT_FILTER_STATE, "filter-state", 'S', 0, N_("State"),                                      \
+      N_("show open tasks, all, or those in one state"))
 
 enum ui_action {
     ACT_NONE = 0,

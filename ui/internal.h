@@ -193,6 +193,9 @@ struct screen *scr_entry_new(struct ui *ui, int64_t entry_id, int64_t customer_i
 struct screen *scr_photos_new(struct ui *ui, int64_t entry_id, int64_t customer_id,
                               const char *account, const char *folder);
 struct screen *scr_help_new(struct ui *ui);
+struct screen *scr_today_new(struct ui *ui);
+/* True when the device has tasks (cancelled ones aside): Today is then the first screen. */
+bool scr_today_wanted(struct ui *ui);
 
 /* Shared dialogs (dialogs.c): remove with a reason; ask the folder for a capture. */
 typedef int (*ui_remove_fn)(struct ui *ui, int64_t id, const char *reason, struct err *e);

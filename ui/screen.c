@@ -143,6 +143,8 @@ struct ui *ui_new(struct db *db, const struct config *cfg)
     ui->cfg = cfg;
     ui->clock = real_clock;
     ui_push(ui, scr_search_new(ui));
+    if (scr_today_wanted(ui))
+        ui_push(ui, scr_today_new(ui));
     ui->sync_ok = tree_sync_status(db, &ui->sync, NULL) == GW_OK;
     return ui;
 }
@@ -357,6 +359,10 @@ static int global_action(struct ui *ui, enum ui_action a, int arg)
             ui_pop(ui);
             ui_reload_all(ui);
         }
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_TODAY:
+        ui_pop_to(ui, 1);
+        ui_push(ui, scr_today_new(ui));
         return UI_HANDLED | UI_REDRAW;
     case ACT_QUIT:
         ui->quit = true;
