@@ -15,3 +15,7 @@ test_naming_SRCS := tests/unit/test_naming.c
 test_naming_MODULES := app
 test_config_SRCS := tests/unit/test_config.c
 test_config_MODULES := app
+
+UNIT_TESTS += test_today
+test_today_SRCS := tests/unit/test_today.c tests/unit/ui_fixture.c
+test_today_MODULES := ui app data

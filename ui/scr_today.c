@@ -196,8 +196,13 @@ static void today_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     if (s->error[0])
         ui_put(y++, 0, w, s->error, A_BOLD);
     y++;
-    ui_put(y++, 0, w, _("  #  kind           account     name                state        due"),
-           A_UNDERLINE);
+    ui_put(y++, 0, w, "", A_UNDERLINE);
+    ui_put(y - 1, 0, 20, _("  #  kind"), A_UNDERLINE);
+    ui_put(y - 1, 20, 12, _("account"), A_UNDERLINE);
+    ui_put(y - 1, 32, 18, _("name"), A_UNDERLINE);
+    ui_put(y - 1, 50, w - 61 > 8 ? w - 61 : 8, _("state"), A_UNDERLINE);
+    if (w > 70)
+        ui_put(y - 1, w - 10, 10, _("due"), A_UNDERLINE);
     s->list_h = y0 + h - y;
     if (s->list_h < 1)
         return;
@@ -222,10 +227,10 @@ static void today_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
         ui_put(y + r, 0 + 1, 3, pos, at);
         ui_put(y + r, 5, 15, kind_label(t->kind), at);
         ui_put(y + r, 20, 12, t->account, at);
-        ui_put(y + r, 32, 20, t->customer_name, at);
-        ui_put(y + r, 52, 13, state, at);
-        if (w > 65)
-            ui_put(y + r, 65, w - 65, t->due_date, at);
+        ui_put(y + r, 32, 17, t->customer_name, at);
+        ui_put(y + r, 50, w - 61 > 8 ? w - 61 : 8, state, at);
+        if (w > 70)
+            ui_put(y + r, w - 10, 10, t->due_date, at);
         ui_hit_add(ui, y + r, 0, 1, w, ACT_TAP_ROW, i);
     }
 }
