@@ -485,6 +485,50 @@ static enum MHD_Result send_file(struct hub_http *h, struct MHD_Connection *c,
     return ok;
 }
 
+/* The supervisors' view of the day on the evidence root page: tasks late or failed. (All
+ * regions: tasks carry no region of their own yet.) */
+static void attention_section(struct hub_http *h, struct sbuf *b)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    struct hub_task_query tq = {NULL, NULL, 0, 1, NULL};
+    int rc = m ? hub_task_list(h->hs, &tq, 1, m, NULL) : GW_ENOMEM;
+    if (m)
+        fclose(m);
+    json_t *arr = rc == GW_OK && buf ? json_loads(buf, 0, NULL) : NULL;
+    free(buf);
+    sbuf_printf(b, "<h2>Tasks needing attention (late or failed)</h2>\n");
+    if (!json_is_array(arr) || json_array_size(arr) == 0) {
+        sbuf_printf(b, "<p>%s</p>\n", arr ? "none" : "the task list is not available now");
+        json_decref(arr);
+        return;
+    }
+    sbuf_printf(b, "<table class=\"attention\">\n<tr><th>account</th><th>kind</th>"
+                   "<th>device</th><th>due</th><th>state</th><th>code</th></tr>\n");
+    size_t i;
+    json_t *t;
+    json_array_foreach(arr, i, t)
+    {
+        static const char *const keys[] = {"account", "kind", "device", "due_date", "reason_code"};
+        sbuf_printf(b, "<tr>");
+        for (int k = 0; k < 5; k++) {
+            const char *v = json_string_value(json_object_get(t, keys[k]));
+            if (k == 4) {
+                sbuf_printf(b, "<td>");
+                sbuf_xml(b, json_is_true(json_object_get(t, "late")) ? "late" : "failed");
+                sbuf_printf(b, "</td>");
+            }
+            sbuf_printf(b, "<td>");
+            sbuf_xml(b, v ? v : "-");
+            sbuf_printf(b, "</td>");
+        }
+        sbuf_printf(b, "</tr>\n");
+    }
+    sbuf_printf(b, "</table>\n");
+    json_decref(arr);
+}
+
 static enum MHD_Result send_listing(struct hub_http *h, struct MHD_Connection *c, struct req *q,
                                     const struct tree_node *dir, const char *prefix,
                                     const char *path)
@@ -521,7 +565,10 @@ static enum MHD_Result send_listing(struct hub_http *h, struct MHD_Connection *c
         sbuf_xml(&b, t->mtime);
         sbuf_printf(&b, "</td></tr>\n");
     }
-    sbuf_printf(&b, "</table>\n<p>Also mountable read-only over WebDAV at ");
+    sbuf_printf(&b, "</table>\n");
+    if (dir->level == TL_ROOT)
+        attention_section(h, &b);
+    sbuf_printf(&b, "<p>Also mountable read-only over WebDAV at ");
     sbuf_xml(&b, "/dav/");
     sbuf_printf(&b, "</p></body></html>\n");
     (void)prefix;

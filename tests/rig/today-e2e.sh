@@ -172,5 +172,9 @@ printf 'kind,account,due,assignee,instructions\nmeter-reading,5000100,2020-01-01
 ok "--late shows the overdue task" test "$("$HUB" task list --late --json --data "$D" | jq -r '[.[].account] | join(",")')" = 5000100
 ok "--attention shows late and failed" \
     test "$("$HUB" task list --attention --json --data "$D" | jq -r '[.[].account] | sort | join(",")')" = "5000008,5000100"
+curl -s -u "$SUP_USER:$SUP_PASS" -o "$SYNC_TMP/root.html" "$HUB_URL/evidence/"
+ok "the hub's page shows supervisors the late and the failed task" \
+    bash -c "grep -A20 'needing attention' '$SYNC_TMP/root.html' | grep -q '<td>5000100</td>.*<td>late</td>' &&
+             grep -A20 'needing attention' '$SYNC_TMP/root.html' | grep -q '<td>5000008</td>.*<td>failed</td>'"
 ok "the table marks the late one" bash -c "'$HUB' task list --data '$D' | grep 5000100 | grep -q LATE"
 tap_done
