@@ -41,3 +41,7 @@ gw-nfq-delay_PKGS := libnetfilter_queue
 UNIT_TESTS += test_hub
 test_hub_SRCS := tests/unit/test_hub.c
 test_hub_MODULES := hub syncwire app
+
+UNIT_TESTS += test_hub_tasks
+test_hub_tasks_SRCS := tests/unit/test_hub_tasks.c
+test_hub_tasks_MODULES := hub syncwire app
