@@ -3,8 +3,9 @@
  *
  * Shows the counts done/left, the next open stop with its distance and bearing from the
  * current GPS fix ("n/a" without one), and the list filtered by kind and state. Opening a
- * task marks it in progress and goes straight to its work: an inspection opens the
- * customer's Inspection category, where a topic folder and an entry are one key away; a meter
+ * task marks it in progress and goes straight to its work: an inspection opens the newest
+ * topic folder of the customer's Inspection category (or the category, to add one first),
+ * where a new entry is one key away; a meter
  * reading opens the customer page and presses its "Read meter" hook. Coming back to this
  * screen asks whether the task is finished: complete (the store checks the evidence and says
  * what is missing), skip with a reason code, or fail with a trouble code; then the highlight
@@ -309,9 +310,19 @@ static int open_task(struct today_scr *s, struct ui *ui)
     s->ask = id;
     ui_push(ui, scr_customer_new(ui, cid));
     if (kind == TASK_INSPECTION) {
+        /* Ready to create an entry: in the newest Inspection topic folder when there is one,
+         * else in the category, where the folder comes first. */
+        struct tree_folder *folders = NULL;
+        size_t nf = 0;
         ui_push(ui, scr_category_new(ui, cid, account, 1));
-        ui_message(ui, false, "%s",
-                   _("Inspection: open or add a topic folder (n), then add an entry (n)."));
+        if (tree_list_folders(ui->db, cid, 1, &folders, &nf, NULL) == GW_OK && nf > 0) {
+            ui_push(ui, scr_folder_new(ui, folders[nf - 1].id, cid, account));
+            ui_message(ui, false, "%s", _("Inspection: add an entry here (F3), then its photos."));
+        } else {
+            ui_message(ui, false, "%s",
+                       _("Inspection: add a topic folder (F3), then an entry in it (F3)."));
+        }
+        free(folders);
     } else {
         struct ui_hook_target ht = {ui, ui->db, cid, account, 0, NULL};
         ui_call_hook(ui, ui_hooks.read_meter, _("meter probe"), &ht);

@@ -215,6 +215,34 @@ static void test_inspection_jump_skip_fail(void **state)
     fx_golden(f, "today-after", 0);
 }
 
+/* With a topic folder already there, the inspection opens it, one key from a new entry; the
+ * entry and a photo complete the task. */
+static void test_inspection_into_folder(void **state)
+{
+    struct ui_fixture *f = F(state);
+    sqlite3_exec_for_tests(f, "INSERT INTO folders(uuid, customer_id, category, name, created_at,"
+                              " updated_at) SELECT 'f-1', id, 1, '1号变压器', '2026-11-01T00:00:00.000Z',"
+                              " '2026-11-01T00:00:00.000Z' FROM customers WHERE account = '3301000002'");
+    fx_keys(f, "Down Enter");
+    assert_model_has(f, "stack.4=folder\n");
+    assert_model_has(f, "folder=1号变压器\n");
+    fx_keys(f, "F3 Enter");
+    assert_model_has(f, "stack.5=entry\n");
+    /* No photo yet: completing says so. */
+    fx_keys(f, "Esc Esc Esc Esc Tab Enter");
+    assert_model_has(f, "stack.2=dialog\n");
+    assert_string_equal(fx_text(f, "SELECT state FROM tasks WHERE uuid = 't-3301000002'"),
+                        "in-progress");
+    fx_keys(f, "Esc");
+    /* A photo (what the media part's pipeline stores), then complete from the list. */
+    sqlite3_exec_for_tests(f, "INSERT INTO photos(uuid, entry_id, folder, sha256, bytes, width,"
+                              " height, source, taken_at, created_at) SELECT 'p-1', id, 'appearance',"
+                              " printf('%064d', 1), 1000, 640, 480, 'file', '2026-11-22T14:03:00.000Z',"
+                              " '2026-11-22T14:03:00.000Z' FROM entries");
+    fx_keys(f, "F4 Tab Enter");
+    assert_string_equal(fx_text(f, "SELECT state FROM tasks WHERE uuid = 't-3301000002'"), "done");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +253,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_meter_reading_jump_and_back, today_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_inspection_jump_skip_fail, today_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_inspection_into_folder, today_setup,
                                         fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
