@@ -128,13 +128,13 @@ static void print_result(FILE *o, const struct probe_result *r, int json, int tr
 int cmd_read_meter(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"port", required_argument, NULL, 'p'},     {"protocol", required_argument, NULL, 'P'},
-        {"baud", required_argument, NULL, 'b'},     {"json", no_argument, NULL, 'j'},
-        {"transcript", no_argument, NULL, 't'},     {"customer", required_argument, NULL, 'c'},
-        {"db", required_argument, NULL, 'd'},       {"task", required_argument, NULL, 'T'},
-        {"confirm", no_argument, NULL, 'y'},        {"manual", required_argument, NULL, 'm'},
-        {"again", required_argument, NULL, 'a'},    {"reason", required_argument, NULL, 'r'},
-        {"address", required_argument, NULL, 'A'},  {NULL, 0, NULL, 0}};
+        {"port", required_argument, NULL, 'p'},    {"protocol", required_argument, NULL, 'P'},
+        {"baud", required_argument, NULL, 'b'},    {"json", no_argument, NULL, 'j'},
+        {"transcript", no_argument, NULL, 't'},    {"customer", required_argument, NULL, 'c'},
+        {"db", required_argument, NULL, 'd'},      {"task", required_argument, NULL, 'T'},
+        {"confirm", no_argument, NULL, 'y'},       {"manual", required_argument, NULL, 'm'},
+        {"again", required_argument, NULL, 'a'},   {"reason", required_argument, NULL, 'r'},
+        {"address", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
     const char *port = NULL, *customer = NULL, *dbpath = NULL, *task = NULL;
     const char *manual = NULL, *again = NULL, *reason = NULL;
     struct probe_options po = {0};
@@ -142,7 +142,9 @@ int cmd_read_meter(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': port = optarg; break;
+        case 'p':
+            port = optarg;
+            break;
         case 'P':
             if (strcmp(optarg, "auto") == 0)
                 po.protocol = PROBE_AUTO;
@@ -162,17 +164,38 @@ int cmd_read_meter(int argc, char **argv)
             po.iec_max_baud = (unsigned)b;
             break;
         }
-        case 'j': json = 1; break;
-        case 't': transcript = 1; break;
-        case 'c': customer = optarg; break;
-        case 'd': dbpath = optarg; break;
-        case 'T': task = optarg; break;
-        case 'y': confirm = 1; break;
-        case 'm': manual = optarg; break;
-        case 'a': again = optarg; break;
-        case 'r': reason = optarg; break;
-        case 'A': po.iec_address = optarg; break;
-        default: return cli_usage("read-meter", synopsis, "unknown option");
+        case 'j':
+            json = 1;
+            break;
+        case 't':
+            transcript = 1;
+            break;
+        case 'c':
+            customer = optarg;
+            break;
+        case 'd':
+            dbpath = optarg;
+            break;
+        case 'T':
+            task = optarg;
+            break;
+        case 'y':
+            confirm = 1;
+            break;
+        case 'm':
+            manual = optarg;
+            break;
+        case 'a':
+            again = optarg;
+            break;
+        case 'r':
+            reason = optarg;
+            break;
+        case 'A':
+            po.iec_address = optarg;
+            break;
+        default:
+            return cli_usage("read-meter", synopsis, "unknown option");
         }
     }
     if (optind != argc)
@@ -192,8 +215,11 @@ int cmd_read_meter(int argc, char **argv)
     if (manual) {
         if (cli_open_db(dbpath, &db))
             return CLI_EXIT_FAIL;
-        struct readflow_manual m = {.account = customer, .task_uuid = task, .value = manual,
-                                    .value_again = again, .reason_code = reason,
+        struct readflow_manual m = {.account = customer,
+                                    .task_uuid = task,
+                                    .value = manual,
+                                    .value_again = again,
+                                    .reason_code = reason,
                                     .confirmed = confirm};
         rc = readflow_store_manual(db, &m, &fo, &e);
         if (rc == GW_OK) {
@@ -218,8 +244,8 @@ int cmd_read_meter(int argc, char **argv)
             probe_result_done(&r);
             return CLI_EXIT_FAIL;
         }
-        struct readflow_probe_read pr = {.account = customer, .task_uuid = task, .result = &r,
-                                         .confirmed = confirm};
+        struct readflow_probe_read pr = {
+            .account = customer, .task_uuid = task, .result = &r, .confirmed = confirm};
         int frc = readflow_store_probe(db, &pr, &fo, &e);
         print_result(stdout, &r, json, transcript, &fo, frc ? &e : NULL);
         if (frc) {

@@ -44,16 +44,16 @@ static double parse_time(const char *t)
 {
     struct tm tm = {0};
     int ms = 0;
-    if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
+    if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec, &ms) < 6)
         return NAN;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     return (double)timegm(&tm) + ms / 1000.0;
 }
 
-int readflow_check(struct db *db, const char *account, double value,
-                   struct reading_verdict *out, struct err *e)
+int readflow_check(struct db *db, const char *account, double value, struct reading_verdict *out,
+                   struct err *e)
 {
     struct reading_hist h[HISTORY_MAX];
     struct reading_prev p[HISTORY_MAX];
@@ -71,8 +71,7 @@ int readflow_check(struct db *db, const char *account, double value,
     return GW_OK;
 }
 
-static void validation_text(const struct reading_verdict *v, int confirmed, char *buf,
-                            size_t n)
+static void validation_text(const struct reading_verdict *v, int confirmed, char *buf, size_t n)
 {
     reading_flags_text(v->flags, buf, n);
     if (confirmed && (v->flags & RC_NEEDS_CONFIRM)) {
@@ -101,8 +100,7 @@ static int needs_confirm(const struct readflow_outcome *out, int confirmed, stru
                        "%.2f kWh used is above this customer's usual (limit %.0f kWh); confirm "
                        "or read again",
                        v->consumption, v->high_limit);
-    return err_set(e, GW_EINVAL,
-                   "no consumption since the last reading; confirm or read again");
+    return err_set(e, GW_EINVAL, "no consumption since the last reading; confirm or read again");
 }
 
 static void fill_pos(struct reading_new *n, const struct readflow_position *pos)
@@ -145,12 +143,16 @@ int readflow_store_probe(struct db *db, const struct readflow_probe_read *r,
         return rc;
     for (size_t i = 0; i < pr->nregs; i++)
         if (pr->regs[i].status == PROBE_REG_OK)
-            regs[nregs++] = (struct reading_register){pr->regs[i].id, pr->regs[i].value,
-                                                      pr->regs[i].unit};
-    struct reading_new n = {.account = r->account, .task_uuid = r->task_uuid,
-                            .method = "probe", .protocol = pr->protocol,
-                            .meter_reported = pr->meter_reported, .regs = regs,
-                            .nregs = nregs, .transcript = pr->transcript,
+            regs[nregs++] =
+                (struct reading_register){pr->regs[i].id, pr->regs[i].value, pr->regs[i].unit};
+    struct reading_new n = {.account = r->account,
+                            .task_uuid = r->task_uuid,
+                            .method = "probe",
+                            .protocol = pr->protocol,
+                            .meter_reported = pr->meter_reported,
+                            .regs = regs,
+                            .nregs = nregs,
+                            .transcript = pr->transcript,
                             .transcript_len = pr->transcript_len,
                             .validation = out->validation};
     fill_pos(&n, r->pos);
@@ -180,9 +182,13 @@ int readflow_store_manual(struct db *db, const struct readflow_manual *m,
     if ((rc = needs_confirm(out, m->confirmed, e)))
         return rc;
     struct reading_register reg = {"energy_fwd_total", value, "kWh"};
-    struct reading_new n = {.account = m->account, .task_uuid = m->task_uuid,
-                            .method = "manual", .regs = &reg, .nregs = 1,
-                            .validation = out->validation, .reason_code = why->code};
+    struct reading_new n = {.account = m->account,
+                            .task_uuid = m->task_uuid,
+                            .method = "manual",
+                            .regs = &reg,
+                            .nregs = 1,
+                            .validation = out->validation,
+                            .reason_code = why->code};
     fill_pos(&n, m->pos);
     return readings_insert(db, &n, out->stored_uuid, e);
 }
@@ -199,8 +205,11 @@ int readflow_store_skip(struct db *db, const char *account, const char *task_uui
                        reason_code ? reason_code : "");
     snprintf(out->validation, sizeof out->validation, "%s",
              why->kind == REASON_SKIP ? "skipped" : "trouble");
-    struct reading_new n = {.account = account, .task_uuid = task_uuid, .method = "manual",
-                            .validation = out->validation, .reason_code = why->code};
+    struct reading_new n = {.account = account,
+                            .task_uuid = task_uuid,
+                            .method = "manual",
+                            .validation = out->validation,
+                            .reason_code = why->code};
     fill_pos(&n, pos);
     return readings_insert(db, &n, out->stored_uuid, e);
 }

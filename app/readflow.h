@@ -22,10 +22,10 @@ struct readflow_position {
 };
 
 struct readflow_outcome {
-    int meter_match;          /* 1 when the meter is the customer's (or nothing to compare) */
-    char customer_meter[64];  /* the recorded meter number */
+    int meter_match;         /* 1 when the meter is the customer's (or nothing to compare) */
+    char customer_meter[64]; /* the recorded meter number */
     struct reading_verdict verdict;
-    char validation[96];      /* as stored: "ok", "high,confirmed", "zero" ... */
+    char validation[96];           /* as stored: "ok", "high,confirmed", "zero" ... */
     char stored_uuid[DB_UUID_LEN]; /* "" when nothing was stored */
 };
 
@@ -35,8 +35,8 @@ struct readflow_outcome {
 int readflow_meter_matches(const char *recorded, const char *reported);
 
 /* Checks value (the total forward energy) against the account's history, as of now. */
-int readflow_check(struct db *db, const char *account, double value,
-                   struct reading_verdict *out, struct err *e);
+int readflow_check(struct db *db, const char *account, double value, struct reading_verdict *out,
+                   struct err *e);
 
 struct readflow_probe_read {
     const char *account;

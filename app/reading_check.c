@@ -90,8 +90,10 @@ void reading_flags_text(unsigned flags, char *buf, size_t n)
     static const struct {
         unsigned f;
         const char *name;
-    } names[] = {{RC_BELOW_PREVIOUS, "below-previous"}, {RC_ROLLOVER, "rollover"},
-                 {RC_HIGH, "high"},                     {RC_ZERO, "zero"},
+    } names[] = {{RC_BELOW_PREVIOUS, "below-previous"},
+                 {RC_ROLLOVER, "rollover"},
+                 {RC_HIGH, "high"},
+                 {RC_ZERO, "zero"},
                  {RC_NO_HISTORY, "no-history"}};
     size_t len = 0;
     if (n)
@@ -136,16 +138,13 @@ static int norm(const char *s, char *out, size_t n)
     return 0;
 }
 
-int reading_manual_match(const char *first, const char *second, char *out, size_t n,
-                         struct err *e)
+int reading_manual_match(const char *first, const char *second, char *out, size_t n, struct err *e)
 {
     char a[32], b[32];
     if (norm(first, a, sizeof a) < 0)
-        return err_set(e, GW_EINVAL, "'%s' is not a meter reading (digits and one point)",
-                       first);
+        return err_set(e, GW_EINVAL, "'%s' is not a meter reading (digits and one point)", first);
     if (norm(second, b, sizeof b) < 0)
-        return err_set(e, GW_EINVAL, "'%s' is not a meter reading (digits and one point)",
-                       second);
+        return err_set(e, GW_EINVAL, "'%s' is not a meter reading (digits and one point)", second);
     if (strcmp(a, b) != 0)
         return err_set(e, GW_EINVAL,
                        "the two entries differ (%s and %s); read the display again and type "

@@ -31,9 +31,9 @@ struct reading_prev {
 };
 
 struct reading_check_cfg {
-    int integer_digits;  /* register width for rollover; 0: 6 (XXXXXX.XX) */
-    double high_factor;  /* limit = daily rate x days x factor; 0: 3 */
-    double high_floor;   /* the limit is never below this (kWh); 0: 50 */
+    int integer_digits; /* register width for rollover; 0: 6 (XXXXXX.XX) */
+    double high_factor; /* limit = daily rate x days x factor; 0: 3 */
+    double high_floor;  /* the limit is never below this (kWh); 0: 50 */
 };
 
 struct reading_verdict {
@@ -53,8 +53,7 @@ void reading_flags_text(unsigned flags, char *buf, size_t n);
 /* Compares the two typings of a manual reading. Both must be decimal numbers (up to 9
  * integer and 4 fraction digits) with the same value; the normalized text goes to out.
  * GW_EINVAL with a message for the reader otherwise. */
-int reading_manual_match(const char *first, const char *second, char *out, size_t n,
-                         struct err *e);
+int reading_manual_match(const char *first, const char *second, char *out, size_t n, struct err *e);
 
 enum reading_reason_kind {
     REASON_MANUAL,  /* why the reading was typed instead of read by the probe */

@@ -54,13 +54,13 @@ int readings_customer(struct db *db, const char *account, int64_t *id, char mete
 }
 
 /* Builds the registers' JSON array with SQLite's own JSON functions (no hand escaping). */
-static int registers_json(struct db *db, const struct reading_new *r, char **out,
-                          struct err *e)
+static int registers_json(struct db *db, const struct reading_new *r, char **out, struct err *e)
 {
     char *arr = strdup("[]");
-    sqlite3_stmt *st = db_prepare(
-        db, e, "SELECT json_insert(:arr, '$[#]', json_object('id', :id, 'value', :v, "
-               "'unit', :u))");
+    sqlite3_stmt *st =
+        db_prepare(db, e,
+                   "SELECT json_insert(:arr, '$[#]', json_object('id', :id, 'value', :v, "
+                   "'unit', :u))");
     if (!st || !arr) {
         free(arr);
         sqlite3_finalize(st);
@@ -119,8 +119,7 @@ int readings_insert(struct db *db, const struct reading_new *r, char *uuid_out, 
         db_bind_text(st, ":u", r->task_uuid);
         int s = db_step(db, st, e);
         if (s != SQLITE_ROW) {
-            rc = s == SQLITE_DONE ? err_set(e, GW_ENOTFOUND, "no task '%s'", r->task_uuid)
-                                  : GW_EDB;
+            rc = s == SQLITE_DONE ? err_set(e, GW_ENOTFOUND, "no task '%s'", r->task_uuid) : GW_EDB;
             goto out;
         }
         tid = sqlite3_column_int64(st, 0);
@@ -220,12 +219,12 @@ int readings_history(struct db *db, const char *account, const char *reg_id,
                      struct reading_hist *out, size_t cap, size_t *n, struct err *e)
 {
     *n = 0;
-    sqlite3_stmt *st = db_prepare(
-        db, e,
-        "SELECT r.read_at, json_extract(j.value, '$.value') FROM readings r "
-        "JOIN customers c ON c.id = r.customer_id, json_each(r.registers) j "
-        "WHERE c.account = :a AND json_extract(j.value, '$.id') = :reg "
-        "ORDER BY r.read_at DESC, r.id DESC");
+    sqlite3_stmt *st =
+        db_prepare(db, e,
+                   "SELECT r.read_at, json_extract(j.value, '$.value') FROM readings r "
+                   "JOIN customers c ON c.id = r.customer_id, json_each(r.registers) j "
+                   "WHERE c.account = :a AND json_extract(j.value, '$.id') = :reg "
+                   "ORDER BY r.read_at DESC, r.id DESC");
     if (!st)
         return GW_EDB;
     db_bind_text(st, ":a", account);

@@ -30,17 +30,16 @@ struct reading_new {
     size_t nregs;
     const void *transcript; /* raw session transcript, may be NULL */
     size_t transcript_len;
-    const char *validation;  /* "ok", "high,confirmed", ... */
-    const char *reason_code; /* NULL or a code of app/reading_check.h */
-    const char *read_at;     /* NULL: now */
+    const char *validation;      /* "ok", "high,confirmed", ... */
+    const char *reason_code;     /* NULL or a code of app/reading_check.h */
+    const char *read_at;         /* NULL: now */
     double lat, lon, accuracy_m; /* NaN when unknown */
 };
 
 /* Stores a reading and its outbox row in one transaction; the new reading's UUID goes to
  * uuid_out (may be NULL). GW_ENOTFOUND for an unknown account or task, GW_EINVAL for a bad
  * method, GW_EDB when the store refuses. */
-int readings_insert(struct db *db, const struct reading_new *r, char *uuid_out,
-                    struct err *e);
+int readings_insert(struct db *db, const struct reading_new *r, char *uuid_out, struct err *e);
 
 /* The customer's id and recorded meter number (表计局号). GW_ENOTFOUND for no such account. */
 int readings_customer(struct db *db, const char *account, int64_t *id, char meter[64],

@@ -39,6 +39,13 @@ const struct dlt645_item *dlt645_item_find(const char *id)
     return NULL;
 }
 
+/* Parsers report "cannot become a message" as -1 after filling e. */
+static int failed(int code)
+{
+    (void)code;
+    return -1;
+}
+
 size_t dlt645_build(uint8_t *out, size_t cap, unsigned preamble, const uint8_t addr[6],
                     uint8_t control, const uint8_t *data, size_t len)
 {
@@ -73,8 +80,7 @@ size_t dlt645_build_read(uint8_t *out, size_t cap, enum dlt645_edition ed, const
     return dlt645_build(out, cap, 4, addr, DLT645_C07_READ, d, 4);
 }
 
-int dlt645_parse(const uint8_t *buf, size_t n, struct dlt645_frame *f, size_t *used,
-                 struct err *e)
+int dlt645_parse(const uint8_t *buf, size_t n, struct dlt645_frame *f, size_t *used, struct err *e)
 {
     size_t i = 0;
     for (;;) {
@@ -88,8 +94,8 @@ int dlt645_parse(const uint8_t *buf, size_t n, struct dlt645_frame *f, size_t *u
     }
     size_t len = buf[i + 9];
     if (len > 200)
-        return err_set(e, GW_ECORRUPT, "the meter's frame claims %zu data bytes (at most 200)",
-                       len);
+        return failed(
+            err_set(e, GW_ECORRUPT, "the meter's frame claims %zu data bytes (at most 200)", len));
     size_t total = 12 + len;
     if (i + total > n)
         return 0;
@@ -98,11 +104,11 @@ int dlt645_parse(const uint8_t *buf, size_t n, struct dlt645_frame *f, size_t *u
     for (size_t k = 0; k < 10 + len; k++)
         cs = (uint8_t)(cs + p[k]);
     if (cs != p[10 + len])
-        return err_set(e, GW_ECORRUPT,
-                       "the meter's frame failed its checksum (got %02X, expected %02X)",
-                       p[10 + len], cs);
+        return failed(err_set(e, GW_ECORRUPT,
+                              "the meter's frame failed its checksum (got %02X, expected %02X)",
+                              p[10 + len], cs));
     if (p[11 + len] != 0x16)
-        return err_set(e, GW_ECORRUPT, "the meter's frame has no end byte 16H");
+        return failed(err_set(e, GW_ECORRUPT, "the meter's frame has no end byte 16H"));
     memcpy(f->addr, p + 1, 6);
     f->control = p[8];
     f->len = (uint8_t)len;
@@ -139,14 +145,17 @@ int dlt645_addr_parse(const char *text, uint8_t addr[6], struct err *e)
 const char *dlt645_error_text(enum dlt645_edition ed, uint8_t code)
 {
     /* The error byte is a bit field; name the first bit set. */
-    static const char *const e07[8] = {
-        "other error", "no data for that item", "password wrong or not authorized",
-        "baud rate cannot be changed", "too many year zones", "too many day periods",
-        "too many tariffs", "reserved error bit"};
+    static const char *const e07[8] = {"other error",
+                                       "no data for that item",
+                                       "password wrong or not authorized",
+                                       "baud rate cannot be changed",
+                                       "too many year zones",
+                                       "too many day periods",
+                                       "too many tariffs",
+                                       "reserved error bit"};
     static const char *const e97[8] = {
-        "illegal data", "unknown data identifier", "password wrong", "reserved error bit",
-        "too many year zones", "too many day periods", "too many tariffs",
-        "reserved error bit"};
+        "illegal data",        "unknown data identifier", "password wrong",   "reserved error bit",
+        "too many year zones", "too many day periods",    "too many tariffs", "reserved error bit"};
     for (int b = 0; b < 8; b++)
         if (code & (1u << b))
             return ed == DLT645_1997 ? e97[b] : e07[b];
@@ -215,8 +224,8 @@ int dlt645_decode_value(const struct dlt645_item *it, enum dlt645_edition ed, co
     return GW_OK;
 }
 
-size_t dlt645_encode_value(const struct dlt645_item *it, enum dlt645_edition ed,
-                           const char *text, uint8_t *out, size_t cap)
+size_t dlt645_encode_value(const struct dlt645_item *it, enum dlt645_edition ed, const char *text,
+                           uint8_t *out, size_t cap)
 {
     size_t want = ed == DLT645_1997 ? it->bytes97 : it->bytes07;
     unsigned dec = ed == DLT645_1997 ? it->decimals97 : it->decimals07;

@@ -58,8 +58,7 @@ size_t dlt645_build_read(uint8_t *out, size_t cap, enum dlt645_edition ed, const
  * Returns 1 with *used (bytes up to and including the end byte) and *f filled when a whole
  * valid frame is there; 0 when more bytes are needed; -1 with e set (GW_ECORRUPT: bad
  * checksum, no end byte, length over the cap) when the bytes cannot become a frame. */
-int dlt645_parse(const uint8_t *buf, size_t n, struct dlt645_frame *f, size_t *used,
-                 struct err *e);
+int dlt645_parse(const uint8_t *buf, size_t n, struct dlt645_frame *f, size_t *used, struct err *e);
 
 /* The 12-digit address text of a frame address ("000012345678"); out has 13 bytes. An
  * address with non-BCD nibbles is written with '?' in their place. */
@@ -103,7 +102,7 @@ int dlt645_decode_value(const struct dlt645_item *it, enum dlt645_edition ed, co
 
 /* Encodes decimal text as the item's value bytes (the simulator and tests use it). Returns
  * the number of bytes, 0 when the text does not fit the format. */
-size_t dlt645_encode_value(const struct dlt645_item *it, enum dlt645_edition ed,
-                           const char *text, uint8_t *out, size_t cap);
+size_t dlt645_encode_value(const struct dlt645_item *it, enum dlt645_edition ed, const char *text,
+                           uint8_t *out, size_t cap);
 
 #endif

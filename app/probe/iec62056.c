@@ -6,6 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Parsers report "cannot become a message" as -1 after filling e. */
+static int failed(int code)
+{
+    (void)code;
+    return -1;
+}
+
 size_t iec_build_signon(char *out, size_t cap, const char *address)
 {
     size_t al = address ? strlen(address) : 0;
@@ -51,29 +58,29 @@ char iec_char_of_baud(unsigned baud)
     return 0;
 }
 
-int iec_parse_ident(const uint8_t *buf, size_t n, struct iec_ident *id, size_t *used,
-                    struct err *e)
+int iec_parse_ident(const uint8_t *buf, size_t n, struct iec_ident *id, size_t *used, struct err *e)
 {
     size_t s = 0;
     while (s < n && buf[s] != '/')
         s++;
     if (s == n)
-        return n > IEC_IDENT_MAX ? err_set(e, GW_ECORRUPT, "the meter sent no identification")
-                                 : 0;
+        return n > IEC_IDENT_MAX
+                   ? failed(err_set(e, GW_ECORRUPT, "the meter sent no identification"))
+                   : 0;
     size_t end = s;
     while (end + 1 < n && !(buf[end] == '\r' && buf[end + 1] == '\n'))
         end++;
     if (end + 1 >= n)
         return n - s > IEC_IDENT_MAX
-                   ? err_set(e, GW_ECORRUPT, "the meter's identification line is too long")
+                   ? failed(err_set(e, GW_ECORRUPT, "the meter's identification line is too long"))
                    : 0;
     const uint8_t *p = buf + s + 1;
     size_t len = end - s - 1;
     if (len < 5 || len > IEC_IDENT_MAX)
-        return err_set(e, GW_ECORRUPT, "the meter's identification line is malformed");
+        return failed(err_set(e, GW_ECORRUPT, "the meter's identification line is malformed"));
     for (int i = 0; i < 3; i++) {
         if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z')))
-            return err_set(e, GW_ECORRUPT, "the identification has no manufacturer code");
+            return failed(err_set(e, GW_ECORRUPT, "the identification has no manufacturer code"));
         id->manufacturer[i] = (char)p[i];
     }
     id->manufacturer[3] = '\0';
@@ -94,7 +101,7 @@ int iec_parse_ident(const uint8_t *buf, size_t n, struct iec_ident *id, size_t *
             continue;
         }
         if (p[i] < 0x20 || p[i] > 0x7e)
-            return err_set(e, GW_ECORRUPT, "the identification has a control character");
+            return failed(err_set(e, GW_ECORRUPT, "the identification has a control character"));
         if (o + 1 < sizeof id->ident)
             id->ident[o++] = (char)p[i];
     }
@@ -109,15 +116,16 @@ int iec_find_block(const uint8_t *buf, size_t n, size_t *start, size_t *len, siz
     size_t s = 0;
     while (s < n && buf[s] != IEC_STX) {
         if (buf[s] == IEC_SOH)
-            return err_set(e, GW_EINVAL,
-                           "the meter sent a programming-mode message; gridwalk only reads "
-                           "meters and refuses programming mode");
+            return failed(err_set(e, GW_EINVAL,
+                                  "the meter sent a programming-mode message; gridwalk only reads "
+                                  "meters and refuses programming mode"));
         if (buf[s] == IEC_NAK)
-            return err_set(e, GW_ECORRUPT, "the meter rejected the request (NAK)");
+            return failed(err_set(e, GW_ECORRUPT, "the meter rejected the request (NAK)"));
         s++;
     }
     if (s == n)
-        return n > IEC_BLOCK_MAX ? err_set(e, GW_ETOOBIG, "the meter sent no data block") : 0;
+        return n > IEC_BLOCK_MAX ? failed(err_set(e, GW_ETOOBIG, "the meter sent no data block"))
+                                 : 0;
     uint8_t bcc = 0;
     size_t i = s + 1;
     for (; i < n; i++) {
@@ -125,20 +133,20 @@ int iec_find_block(const uint8_t *buf, size_t n, size_t *start, size_t *len, siz
         if (buf[i] == IEC_ETX)
             break;
         if (buf[i] == IEC_STX || buf[i] == IEC_SOH)
-            return err_set(e, GW_ECORRUPT, "the meter's data block is garbled");
+            return failed(err_set(e, GW_ECORRUPT, "the meter's data block is garbled"));
         if (i - s > IEC_BLOCK_MAX)
-            return err_set(e, GW_ETOOBIG, "the meter's data block is over %d bytes",
-                           IEC_BLOCK_MAX);
+            return failed(
+                err_set(e, GW_ETOOBIG, "the meter's data block is over %d bytes", IEC_BLOCK_MAX));
     }
     if (i + 1 >= n)
         return i - s > IEC_BLOCK_MAX
-                   ? err_set(e, GW_ETOOBIG, "the meter's data block is too long")
+                   ? failed(err_set(e, GW_ETOOBIG, "the meter's data block is too long"))
                    : 0;
     if ((buf[i + 1] & 0x7f) != (bcc & 0x7f))
-        return err_set(e, GW_ECORRUPT,
-                       "the meter's data block failed its check character (got %02X, "
-                       "expected %02X)",
-                       buf[i + 1], bcc);
+        return failed(err_set(e, GW_ECORRUPT,
+                              "the meter's data block failed its check character (got %02X, "
+                              "expected %02X)",
+                              buf[i + 1], bcc));
     *start = s + 1;
     *len = i - s - 1;
     *used = i + 2;
@@ -236,12 +244,24 @@ int iec_parse_data(const char *data, size_t len, struct iec_register *regs, size
 static const struct {
     const char *obis, *id;
 } obis_map[] = {
-    {"1.8.0", "energy_fwd_total"}, {"1.8.1", "energy_fwd_t1"},   {"1.8.2", "energy_fwd_t2"},
-    {"1.8.3", "energy_fwd_t3"},    {"1.8.4", "energy_fwd_t4"},   {"2.8.0", "energy_rev_total"},
-    {"0.9.2", "date"},             {"0.9.1", "time"},            {"C.1.0", "meter_number"},
-    {"0.0.0", "meter_number"},     {"96.1.0", "meter_number"},   {"32.7.0", "voltage_a"},
-    {"52.7.0", "voltage_b"},       {"72.7.0", "voltage_c"},      {"31.7.0", "current_a"},
-    {"51.7.0", "current_b"},       {"71.7.0", "current_c"},      {"1.7.0", "power_active_total"},
+    {"1.8.0", "energy_fwd_total"},
+    {"1.8.1", "energy_fwd_t1"},
+    {"1.8.2", "energy_fwd_t2"},
+    {"1.8.3", "energy_fwd_t3"},
+    {"1.8.4", "energy_fwd_t4"},
+    {"2.8.0", "energy_rev_total"},
+    {"0.9.2", "date"},
+    {"0.9.1", "time"},
+    {"C.1.0", "meter_number"},
+    {"0.0.0", "meter_number"},
+    {"96.1.0", "meter_number"},
+    {"32.7.0", "voltage_a"},
+    {"52.7.0", "voltage_b"},
+    {"72.7.0", "voltage_c"},
+    {"31.7.0", "current_a"},
+    {"51.7.0", "current_b"},
+    {"71.7.0", "current_c"},
+    {"1.7.0", "power_active_total"},
     {"16.7.0", "power_active_total"},
 };
 

@@ -28,16 +28,16 @@
 enum iec_mode { IEC_MODE_A, IEC_MODE_B, IEC_MODE_C };
 
 struct iec_ident {
-    char manufacturer[4]; /* three letters; a lower-case third letter means 20 ms reaction */
-    char baud_char;       /* as sent */
-    enum iec_mode mode;   /* from the baud character: digit = C, A-I = B, else A */
-    unsigned baud;        /* the top speed it offers (300 for mode A) */
+    char manufacturer[4];      /* three letters; a lower-case third letter means 20 ms reaction */
+    char baud_char;            /* as sent */
+    enum iec_mode mode;        /* from the baud character: digit = C, A-I = B, else A */
+    unsigned baud;             /* the top speed it offers (300 for mode A) */
     char ident[IEC_IDENT_MAX]; /* the rest of the line, without "\W" sequences */
 };
 
 struct iec_register {
-    char code[24];  /* the address as sent ("1-0:1.8.0*255") */
-    char obis[28];  /* normalized C.D.E ("1.8.0"); empty for a historical value */
+    char code[24]; /* the address as sent ("1-0:1.8.0*255") */
+    char obis[28]; /* normalized C.D.E ("1.8.0"); empty for a historical value */
     char value[40];
     char unit[12];
 };

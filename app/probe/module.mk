@@ -7,3 +7,12 @@ TOOLS += metersim
 metersim_SRCS := tests/tools/metersim.c
 metersim_MODULES := probe
 metersim_LDLIBS := -lutil
+
+UNIT_TESTS += test_dlt645 test_iec62056 test_probe_serial
+test_dlt645_SRCS := tests/unit/test_dlt645.c
+test_dlt645_MODULES := probe
+test_iec62056_SRCS := tests/unit/test_iec62056.c
+test_iec62056_MODULES := probe
+test_probe_serial_SRCS := tests/unit/test_probe_serial.c
+test_probe_serial_MODULES := probe
+test_probe_serial_LDLIBS := -lutil

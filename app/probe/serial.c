@@ -147,17 +147,28 @@ static void count_wire(struct probe_serial *s, size_t n)
 static speed_t speed_of(unsigned baud)
 {
     switch (baud) {
-    case 300: return B300;
-    case 600: return B600;
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    default: return 0;
+    case 300:
+        return B300;
+    case 600:
+        return B600;
+    case 1200:
+        return B1200;
+    case 2400:
+        return B2400;
+    case 4800:
+        return B4800;
+    case 9600:
+        return B9600;
+    case 19200:
+        return B19200;
+    case 38400:
+        return B38400;
+    case 57600:
+        return B57600;
+    case 115200:
+        return B115200;
+    default:
+        return 0;
     }
 }
 
@@ -264,8 +275,7 @@ int probe_serial_configure(struct probe_serial *s, unsigned baud, enum probe_fra
     return GW_OK;
 }
 
-int probe_serial_set_lines(struct probe_serial *s, int dtr, int rts, int *supported,
-                           struct err *e)
+int probe_serial_set_lines(struct probe_serial *s, int dtr, int rts, int *supported, struct err *e)
 {
     int bits = 0, r1 = 0, r2 = 0;
     if (supported)
@@ -306,8 +316,8 @@ void probe_serial_flush(struct probe_serial *s)
 static int gone(struct probe_serial *s, struct err *e, int errnum)
 {
     probe_serial_note(s, "device error: %s", strerror(errnum));
-    return err_set(e, GW_EDEVICE, "the probe %s stopped answering (%s); was it unplugged?",
-                   s->path, strerror(errnum));
+    return err_set(e, GW_EDEVICE, "the probe %s stopped answering (%s); was it unplugged?", s->path,
+                   strerror(errnum));
 }
 
 int probe_serial_write(struct probe_serial *s, const void *buf, size_t n, int timeout_ms,
@@ -326,8 +336,8 @@ int probe_serial_write(struct probe_serial *s, const void *buf, size_t n, int ti
             return gone(s, e, errno);
         int64_t left = deadline - probe_now_ms();
         if (left <= 0)
-            return err_set(e, GW_ETIMEOUT, "the probe %s did not take the bytes in %d ms",
-                           s->path, timeout_ms);
+            return err_set(e, GW_ETIMEOUT, "the probe %s did not take the bytes in %d ms", s->path,
+                           timeout_ms);
         struct pollfd pf = {.fd = s->fd, .events = POLLOUT};
         if (poll(&pf, 1, (int)left) > 0 && (pf.revents & (POLLERR | POLLNVAL)))
             return gone(s, e, EIO);
@@ -358,8 +368,7 @@ size_t probe_serial_echo_dropped(const struct probe_serial *s)
     return s->echo_dropped;
 }
 
-int probe_serial_read(struct probe_serial *s, uint8_t *buf, size_t cap, size_t *got,
-                      struct err *e)
+int probe_serial_read(struct probe_serial *s, uint8_t *buf, size_t cap, size_t *got, struct err *e)
 {
     uint8_t raw[512];
     size_t out = 0;

@@ -52,8 +52,7 @@ enum probe_framing probe_serial_framing(const struct probe_serial *s);
 /* Raises (1) or drops (0) DTR and RTS, which some probes draw their power from. Returns
  * GW_OK also when the device has no modem lines (a pty): *supported tells which (may be
  * NULL). GW_EDEVICE when the device is gone. */
-int probe_serial_set_lines(struct probe_serial *s, int dtr, int rts, int *supported,
-                           struct err *e);
+int probe_serial_set_lines(struct probe_serial *s, int dtr, int rts, int *supported, struct err *e);
 
 /* Discards whatever is waiting in both directions, and any pending echo. */
 void probe_serial_flush(struct probe_serial *s);
@@ -67,8 +66,7 @@ int probe_serial_write(struct probe_serial *s, const void *buf, size_t n, int ti
 /* Reads what is waiting, without blocking, into buf: 7-bit framings are masked and the echo
  * of the last write is removed. *got may be 0. GW_EDEVICE when the device is gone
  * (unplugged). */
-int probe_serial_read(struct probe_serial *s, uint8_t *buf, size_t cap, size_t *got,
-                      struct err *e);
+int probe_serial_read(struct probe_serial *s, uint8_t *buf, size_t cap, size_t *got, struct err *e);
 
 /* Turns the echo filter on or off (on by default). */
 void probe_serial_set_echo_filter(struct probe_serial *s, int on);

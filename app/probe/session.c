@@ -14,10 +14,20 @@
 #include <string.h>
 #include <time.h>
 
-const char *const probe_core_registers[] = {
-    "meter_number", "energy_fwd_total", "energy_fwd_t1", "energy_fwd_t2", "energy_fwd_t3",
-    "energy_fwd_t4", "energy_rev_total", "date", "time", "voltage_a", "current_a",
-    "power_active_total", "balance", NULL};
+const char *const probe_core_registers[] = {"meter_number",
+                                            "energy_fwd_total",
+                                            "energy_fwd_t1",
+                                            "energy_fwd_t2",
+                                            "energy_fwd_t3",
+                                            "energy_fwd_t4",
+                                            "energy_rev_total",
+                                            "date",
+                                            "time",
+                                            "voltage_a",
+                                            "current_a",
+                                            "power_active_total",
+                                            "balance",
+                                            NULL};
 
 /* Timeouts. DL/T 645 meters answer within a few hundred ms; IEC 62056-21 allows the meter
  * up to 1500 ms before its answer and between characters. */
@@ -148,11 +158,9 @@ static int receive(struct probe_session *ss, complete_fn complete, int first_ms,
             limit = start + total_ms;
         if (now >= limit) {
             if (!ss->rx_len)
-                return err_set(e, GW_ETIMEOUT, "the meter did not answer within %d ms",
-                               first_ms);
+                return err_set(e, GW_ETIMEOUT, "the meter did not answer within %d ms", first_ms);
             return err_set(e, GW_ETIMEOUT,
-                           "the meter stopped in the middle of its answer (%zu bytes)",
-                           ss->rx_len);
+                           "the meter stopped in the middle of its answer (%zu bytes)", ss->rx_len);
         }
         int wait = (int)(limit - now);
         struct pollfd pf = {.fd = probe_serial_fd(ss->s), .events = POLLIN};
@@ -217,8 +225,8 @@ static int dlt_attempts(const struct probe_session *ss)
 
 /* Sends a request and receives one frame into *f, retrying on silence and on garbled or
  * mismatched answers. A timeout on every attempt is GW_ETIMEOUT. */
-static int dlt_exchange(struct probe_session *ss, const uint8_t *req, size_t n,
-                        uint8_t want_fn, struct dlt645_frame *f, struct err *e)
+static int dlt_exchange(struct probe_session *ss, const uint8_t *req, size_t n, uint8_t want_fn,
+                        struct dlt645_frame *f, struct err *e)
 {
     int rc = GW_OK, attempts = dlt_attempts(ss);
     unsigned baud = probe_serial_baud(ss->s);
@@ -267,8 +275,8 @@ static int step_dlt07_addr(struct probe_session *ss, struct err *e)
     int rc = dlt_set_line(ss, DLT645_2007, e);
     if (rc)
         return rc;
-    size_t n = dlt645_build(req, sizeof req, 4, dlt645_addr_wildcard, DLT645_C07_READ_ADDR,
-                            NULL, 0);
+    size_t n =
+        dlt645_build(req, sizeof req, 4, dlt645_addr_wildcard, DLT645_C07_READ_ADDR, NULL, 0);
     rc = dlt_exchange(ss, req, n, DLT645_C07_READ_ADDR, &f, e);
     if (rc == GW_ETIMEOUT) {
         probe_serial_note(ss->s, "no DL/T 645-2007 answer");
@@ -301,8 +309,7 @@ static int step_dlt97_addr(struct probe_session *ss, struct err *e)
         return rc;
     /* 1997 has no address command: read the meter number with the wildcard address and
      * take the address from the answer. */
-    size_t n = dlt645_build_read(req, sizeof req, DLT645_1997, dlt645_addr_wildcard,
-                                 num->di97);
+    size_t n = dlt645_build_read(req, sizeof req, DLT645_1997, dlt645_addr_wildcard, num->di97);
     rc = dlt_exchange(ss, req, n, DLT645_C97_READ, &f, e);
     if (rc == GW_ETIMEOUT) {
         probe_serial_note(ss->s, "no DL/T 645-1997 answer");
@@ -382,8 +389,8 @@ static int read_item(struct probe_session *ss, const struct dlt645_item *it, str
         if (!(f.control & DLT645_C_FOLLOWUP))
             break;
         /* More follows: ask for frame `seq`. */
-        uint8_t d[5] = {(uint8_t)di, (uint8_t)(di >> 8), (uint8_t)(di >> 16),
-                        (uint8_t)(di >> 24), (uint8_t)seq};
+        uint8_t d[5] = {(uint8_t)di, (uint8_t)(di >> 8), (uint8_t)(di >> 16), (uint8_t)(di >> 24),
+                        (uint8_t)seq};
         uint8_t more = is97 ? DLT645_C97_READ_MORE : DLT645_C07_READ_MORE;
         n = dlt645_build(req, sizeof req, 4, ss->addr, more, d, is97 ? 2 : 5);
         probe_serial_note(ss->s, "follow-up frame %d", seq);
@@ -498,8 +505,8 @@ static int iec_attempts(const struct probe_session *ss)
 
 /* One IEC readout: sign-on at 300 baud, identification, mode C acknowledgement and speed
  * change (or the mode A/B behaviour), data message. */
-static int iec_once(struct probe_session *ss, struct iec_register *regs, size_t cap,
-                    size_t *count, struct err *e)
+static int iec_once(struct probe_session *ss, struct iec_register *regs, size_t cap, size_t *count,
+                    struct err *e)
 {
     char signon[48];
     uint8_t ack[6];
@@ -556,8 +563,7 @@ static int iec_once(struct probe_session *ss, struct iec_register *regs, size_t 
     if (rc)
         return rc;
     ss->r.mandated_ms += IEC_TR_MS;
-    return iec_parse_data((const char *)ss->rx + ss->blk_start, ss->blk_len, regs, cap,
-                          count, e);
+    return iec_parse_data((const char *)ss->rx + ss->blk_start, ss->blk_len, regs, cap, count, e);
 }
 
 static int step_iec(struct probe_session *ss, struct err *e)
@@ -626,12 +632,22 @@ int probe_session_step(struct probe_session *ss, int *finished, struct err *e)
     int rc = GW_OK;
     *finished = 0;
     switch (ss->st) {
-    case ST_DLT07_ADDR: rc = step_dlt07_addr(ss, e); break;
-    case ST_DLT97_ADDR: rc = step_dlt97_addr(ss, e); break;
-    case ST_DLT_ITEMS: rc = step_dlt_item(ss, e); break;
-    case ST_IEC: rc = step_iec(ss, e); break;
-    case ST_DONE: break;
-    case ST_FAILED: return err_set(e, GW_EINTERNAL, "the read session is over");
+    case ST_DLT07_ADDR:
+        rc = step_dlt07_addr(ss, e);
+        break;
+    case ST_DLT97_ADDR:
+        rc = step_dlt97_addr(ss, e);
+        break;
+    case ST_DLT_ITEMS:
+        rc = step_dlt_item(ss, e);
+        break;
+    case ST_IEC:
+        rc = step_iec(ss, e);
+        break;
+    case ST_DONE:
+        break;
+    case ST_FAILED:
+        return err_set(e, GW_EINTERNAL, "the read session is over");
     }
     if (rc)
         ss->st = ST_FAILED;

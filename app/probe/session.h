@@ -25,12 +25,12 @@ enum probe_protocol { PROBE_AUTO, PROBE_DLT645, PROBE_IEC62056 };
 
 struct probe_options {
     enum probe_protocol protocol;
-    unsigned dlt_baud;          /* 0: 2400 for 2007, 1200 for 1997 */
-    unsigned iec_max_baud;      /* 0: as fast as the meter offers (up to 19200) */
-    const char *iec_address;    /* device address for the sign-on, NULL for none */
+    unsigned dlt_baud;            /* 0: 2400 for 2007, 1200 for 1997 */
+    unsigned iec_max_baud;        /* 0: as fast as the meter offers (up to 19200) */
+    const char *iec_address;      /* device address for the sign-on, NULL for none */
     const char *const *registers; /* canonical ids, NULL-terminated; NULL: the core set */
-    int attempts;               /* per exchange; 0: 3 for DL/T 645, 2 for IEC */
-    int no_power_lines;         /* leave DTR/RTS alone */
+    int attempts;                 /* per exchange; 0: 3 for DL/T 645, 2 for IEC */
+    int no_power_lines;           /* leave DTR/RTS alone */
 };
 
 /* The core registers (the list), NULL-terminated. */
@@ -51,7 +51,7 @@ struct probe_result {
     char protocol[16];       /* "dlt645-2007", "dlt645-1997", "iec62056-21" */
     char meter_reported[40]; /* meter number as the meter reports it */
     char address[16];        /* DL/T 645 communication address, "" for IEC */
-    char ident[64];            /* IEC identification ("GWS5 GWSIM-IEC1"), "" for DL/T 645 */
+    char ident[64];          /* IEC identification ("GWS5 GWSIM-IEC1"), "" for DL/T 645 */
     struct probe_reg regs[PROBE_MAX_REGS];
     size_t nregs;
     char *transcript; /* owned: probe_result_done() frees it */

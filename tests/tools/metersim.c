@@ -57,8 +57,13 @@ static struct {
     long hangup_after;
     long sent;
     int answers;
-} cfg = {.dlt = 1, .iec = 1, .error_code = -1, .iec_baud = 9600, .iec_mode = 'C',
-         .hangup_after = -1, .garble = 0};
+} cfg = {.dlt = 1,
+         .iec = 1,
+         .error_code = -1,
+         .iec_baud = 9600,
+         .iec_mode = 'C',
+         .hangup_after = -1,
+         .garble = 0};
 
 static int master = -1, slave = -1;
 
@@ -108,14 +113,22 @@ static unsigned app_baud(void)
     if (tcgetattr(master, &t) < 0)
         return 0;
     switch (cfgetospeed(&t)) {
-    case B300: return 300;
-    case B600: return 600;
-    case B1200: return 1200;
-    case B2400: return 2400;
-    case B4800: return 4800;
-    case B9600: return 9600;
-    case B19200: return 19200;
-    default: return 0;
+    case B300:
+        return 300;
+    case B600:
+        return 600;
+    case B1200:
+        return 1200;
+    case B2400:
+        return 2400;
+    case B4800:
+        return 4800;
+    case B9600:
+        return 9600;
+    case B19200:
+        return 19200;
+    default:
+        return 0;
     }
 }
 
@@ -341,8 +354,7 @@ static void iec_signon(const char *addr_text)
     }
     answer_delay(200);
     char line[128];
-    int n = snprintf(line, sizeof line, "/%s%c%s\r\n", cfg.manufacturer, mode_char(),
-                     cfg.ident);
+    int n = snprintf(line, sizeof line, "/%s%c%s\r\n", cfg.manufacturer, mode_char(), cfg.ident);
     iec_send(line, (size_t)n, 300, 0);
     iec_st = IEC_WAIT_ACK;
     iec_last_ns = now_ns();
@@ -474,21 +486,31 @@ static int load(const char *path)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"silent", no_argument, NULL, 's'},       {"bad-checksum", no_argument, NULL, 'b'},
-        {"garble", optional_argument, NULL, 'g'}, {"echo", no_argument, NULL, 'e'},
-        {"slow", required_argument, NULL, 'w'},   {"error", required_argument, NULL, 'E'},
-        {"meter", required_argument, NULL, 'm'},  {"protocol", required_argument, NULL, 'p'},
+        {"silent", no_argument, NULL, 's'},         {"bad-checksum", no_argument, NULL, 'b'},
+        {"garble", optional_argument, NULL, 'g'},   {"echo", no_argument, NULL, 'e'},
+        {"slow", required_argument, NULL, 'w'},     {"error", required_argument, NULL, 'E'},
+        {"meter", required_argument, NULL, 'm'},    {"protocol", required_argument, NULL, 'p'},
         {"iec-baud", required_argument, NULL, 'I'}, {"iec-mode", required_argument, NULL, 'M'},
         {"dlt-baud", required_argument, NULL, 'D'}, {"hangup-after", required_argument, NULL, 'H'},
-        {"followup", no_argument, NULL, 'F'},     {NULL, 0, NULL, 0}};
+        {"followup", no_argument, NULL, 'F'},       {NULL, 0, NULL, 0}};
     int c, meter_override = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 's': cfg.silent = 1; break;
-        case 'b': cfg.bad_checksum = 1; break;
-        case 'g': cfg.garble = optarg ? (int)strtol(optarg, NULL, 10) : -1; break;
-        case 'e': cfg.echo = 1; break;
-        case 'w': cfg.slow_ms = (int)strtol(optarg, NULL, 10); break;
+        case 's':
+            cfg.silent = 1;
+            break;
+        case 'b':
+            cfg.bad_checksum = 1;
+            break;
+        case 'g':
+            cfg.garble = optarg ? (int)strtol(optarg, NULL, 10) : -1;
+            break;
+        case 'e':
+            cfg.echo = 1;
+            break;
+        case 'w':
+            cfg.slow_ms = (int)strtol(optarg, NULL, 10);
+            break;
         case 'E':
             cfg.error_code = (int)strtol(optarg, NULL, 0);
             snprintf(cfg.error_text, sizeof cfg.error_text, "ERR%s", optarg);
@@ -501,12 +523,23 @@ int main(int argc, char **argv)
             cfg.dlt = strcmp(optarg, "iec") != 0;
             cfg.iec = strcmp(optarg, "dlt") != 0;
             break;
-        case 'I': cfg.iec_baud = (unsigned)strtoul(optarg, NULL, 10); break;
-        case 'M': cfg.iec_mode = optarg[0]; break;
-        case 'D': cfg.dlt_baud = (unsigned)strtoul(optarg, NULL, 10); break;
-        case 'H': cfg.hangup_after = strtol(optarg, NULL, 10); break;
-        case 'F': cfg.followup = 1; break;
-        default: return 2;
+        case 'I':
+            cfg.iec_baud = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'M':
+            cfg.iec_mode = optarg[0];
+            break;
+        case 'D':
+            cfg.dlt_baud = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'H':
+            cfg.hangup_after = strtol(optarg, NULL, 10);
+            break;
+        case 'F':
+            cfg.followup = 1;
+            break;
+        default:
+            return 2;
         }
     }
     if (optind != argc - 1) {
