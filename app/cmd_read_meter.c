@@ -251,7 +251,8 @@ int cmd_read_meter(int argc, char **argv)
         if (frc) {
             if (!json)
                 fprintf(stderr, "gridwalk: read-meter: %s%s\n",
-                        fo.meter_match ? "" : "WARNING: ", e.msg);
+                        !fo.meter_match && fo.customer_meter[0] ? "WARNING: " : "",
+                        e.msg);
             rc = CLI_EXIT_FAIL;
         } else if (!json) {
             printf("stored %s (%s)\n", fo.stored_uuid, fo.validation);

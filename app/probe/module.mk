@@ -16,3 +16,11 @@ test_iec62056_MODULES := probe
 test_probe_serial_SRCS := tests/unit/test_probe_serial.c
 test_probe_serial_MODULES := probe
 test_probe_serial_LDLIBS := -lutil
+
+# The reading flow above the probe (app/reading_check.c, app/readflow.c, data/readings.c).
+UNIT_TESTS += test_reading_check test_readflow
+test_reading_check_SRCS := tests/unit/test_reading_check.c
+test_reading_check_MODULES := app
+test_reading_check_LDLIBS := -lm
+test_readflow_SRCS := tests/unit/test_readflow.c
+test_readflow_MODULES := app probe data

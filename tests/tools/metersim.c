@@ -13,7 +13,7 @@
  *
  * Misbehaviour: --silent, --bad-checksum, --garble[=N] (first N answers, default all),
  * --echo, --slow MS, --error CODE, --meter NUMBER, --hangup-after BYTES, --followup.
- * Meter shape: --protocol dlt|iec|both, --iec-baud N, --iec-mode A|B|C, --dlt-baud N.
+ * Meter shape: --protocol dlt|dlt97|iec|both, --iec-baud N, --iec-mode A|B|C, --dlt-baud N.
  *
  * Register file: lines "id value" with the canonical ids of app/probe/dlt645.h, plus
  * "meter NUMBER", "address NUMBER", "ident TEXT", "manufacturer XYZ"; '#' starts a comment. */
@@ -48,7 +48,7 @@ static struct {
     char address[16];
     char ident[64];
     char manufacturer[4];
-    int dlt, iec;
+    int dlt, iec, only97;
     int silent, bad_checksum, garble, echo, slow_ms, followup;
     int error_code; /* -1: none */
     char error_text[32];
@@ -208,6 +208,10 @@ static void dlt_serve(const struct dlt645_frame *f)
         return;
     }
     int is97 = f->control == DLT645_C97_READ || f->control == DLT645_C97_READ_MORE;
+    if (cfg.only97 && !is97) {
+        logf_("a DL/T 645-2007 request to a 1997 meter: silent");
+        return;
+    }
     uint8_t fn = f->control & 0x1f;
     uint8_t data[256];
     size_t dl = is97 ? 2 : 4;
@@ -521,7 +525,8 @@ int main(int argc, char **argv)
             break;
         case 'p':
             cfg.dlt = strcmp(optarg, "iec") != 0;
-            cfg.iec = strcmp(optarg, "dlt") != 0;
+            cfg.iec = strcmp(optarg, "dlt") != 0 && strcmp(optarg, "dlt97") != 0;
+            cfg.only97 = strcmp(optarg, "dlt97") == 0;
             break;
         case 'I':
             cfg.iec_baud = (unsigned)strtoul(optarg, NULL, 10);
