@@ -8,7 +8,7 @@ metersim_SRCS := tests/tools/metersim.c
 metersim_MODULES := probe
 metersim_LDLIBS := -lutil
 
-UNIT_TESTS += test_dlt645 test_iec62056 test_probe_serial
+UNIT_TESTS += test_dlt645 test_iec62056 test_probe_serial test_probe_session
 test_dlt645_SRCS := tests/unit/test_dlt645.c
 test_dlt645_MODULES := probe
 test_iec62056_SRCS := tests/unit/test_iec62056.c
@@ -16,6 +16,9 @@ test_iec62056_MODULES := probe
 test_probe_serial_SRCS := tests/unit/test_probe_serial.c
 test_probe_serial_MODULES := probe
 test_probe_serial_LDLIBS := -lutil
+test_probe_session_SRCS := tests/unit/test_probe_session.c
+test_probe_session_MODULES := probe
+test_probe_session_LDLIBS := -lpthread
 
 # The reading flow above the probe (app/reading_check.c, app/readflow.c, data/readings.c).
 UNIT_TESTS += test_reading_check test_readflow

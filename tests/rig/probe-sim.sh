@@ -84,12 +84,10 @@ read_json "$tmp/ie.json" --protocol iec62056
 ok "echoing head: IEC read succeeds" is "$(reg "$tmp/ie.json" energy_fwd_total)" 12345.67
 
 probe_rig_start "$tmp" --silent "$regs"
-read_json "$tmp/s.json" --protocol dlt645
+read_json "$tmp/s.json"
 ok "silent meter: the read fails" is "$?" 1
-ok "silent meter: says no meter answered" has "$tmp/s.json" "no DL/T 645 meter answered"
-ok "silent meter: it retried" has "$tmp/s.json" "retry 3 of 3"
-read_json "$tmp/sa.json"
-ok "silent meter, auto: tells where to look" has "$tmp/sa.json" "no meter answered in DL/T 645 or IEC 62056-21"
+ok "silent meter: tells where to look" has "$tmp/s.json" "no meter answered in DL/T 645 or IEC 62056-21"
+ok "silent meter: each protocol was retried" has "$tmp/s.json" "retry 3 of 3.*retry 3 of 3.*retry 2 of 2"
 
 probe_rig_start "$tmp" --bad-checksum "$regs"
 read_json "$tmp/b.json"
@@ -110,9 +108,9 @@ ok "garbled answers: the read fails" is "$(jq_ "$tmp/g.json" "d['ok']")" False
 probe_rig_start "$tmp" --slow 300 "$regs"
 read_json "$tmp/sl.json" --protocol dlt645
 ok "slow meter (300 ms): still read" is "$(reg "$tmp/sl.json" energy_fwd_total)" 12345.67
-probe_rig_start "$tmp" --slow 1500 "$regs"
+probe_rig_start "$tmp" --slow 10000 "$regs"
 read_json "$tmp/sl2.json" --protocol dlt645
-ok "too slow (1500 ms): times out and says so" has "$tmp/sl2.json" "did not answer within"
+ok "far too slow (10 s): times out and says so" has "$tmp/sl2.json" "no DL/T 645 meter answered"
 
 probe_rig_start "$tmp" --error 0x04 "$regs"
 read_json "$tmp/er.json" --protocol dlt645
