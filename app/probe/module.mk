@@ -17,7 +17,7 @@ test_probe_serial_SRCS := tests/unit/test_probe_serial.c
 test_probe_serial_MODULES := probe
 test_probe_serial_LDLIBS := -lutil
 test_probe_session_SRCS := tests/unit/test_probe_session.c
-test_probe_session_MODULES := probe
+test_probe_session_MODULES := app probe data
 test_probe_session_LDLIBS := -lpthread
 
 # The reading flow above the probe (app/reading_check.c, app/readflow.c, data/readings.c).

@@ -11,6 +11,9 @@
 #include <cmocka.h>
 
 #include "app/probe/session.h"
+#include "app/readjob.h"
+
+#include <poll.h>
 
 #include <pthread.h>
 #include <signal.h>
@@ -180,6 +183,48 @@ static void test_unknown_register_refused(void **state)
     assert_non_null(strstr(e.msg, "flux_capacitor"));
 }
 
+/* The worker-thread runner a screen uses: progress through a pollable descriptor. */
+static void test_readjob_reports_progress_through_fd(void **state)
+{
+    (void)state;
+    struct sim sim;
+    sim_start(&sim, NULL);
+    struct readjob *j = NULL;
+    struct err e = {0};
+    const char *const regs[] = {"energy_fwd_total", "energy_fwd_t1", NULL};
+    struct probe_options o = {.protocol = PROBE_DLT645, .dlt_baud = 9600, .registers = regs};
+    assert_int_equal(readjob_start(&j, sim.port, &o, &e), GW_OK);
+    struct readjob_status st = {0};
+    int wakeups = 0, max_done = 0;
+    while (!st.finished) {
+        struct pollfd pf = {.fd = readjob_fd(j), .events = POLLIN};
+        assert_true(poll(&pf, 1, 10000) > 0); /* never silent for 10 s */
+        readjob_status(j, &st);
+        wakeups++;
+        if (st.done > max_done)
+            max_done = st.done;
+    }
+    assert_true(wakeups >= 2);
+    assert_int_equal(max_done, 3);
+    struct probe_result r;
+    assert_int_equal(readjob_finish(j, &r, &e), GW_OK);
+    assert_string_equal(probe_result_reg(&r, "energy_fwd_t1")->value, "3012.34");
+    probe_result_done(&r);
+    readjob_free(j);
+    /* Cancelled while the meter keeps silent. */
+    sim_stop(&sim);
+    const char *silent[] = {"--silent", NULL};
+    sim_start(&sim, silent);
+    assert_int_equal(readjob_start(&j, sim.port, NULL, &e), GW_OK);
+    usleep(200000);
+    readjob_cancel(j);
+    assert_int_equal(readjob_finish(j, &r, &e), GW_ECANCEL);
+    assert_non_null(r.transcript);
+    probe_result_done(&r);
+    readjob_free(j);
+    sim_stop(&sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_failure_keeps_transcript),
         cmocka_unit_test(test_cancel_from_another_thread),
         cmocka_unit_test(test_unknown_register_refused),
+        cmocka_unit_test(test_readjob_reports_progress_through_fd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
