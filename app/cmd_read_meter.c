@@ -22,8 +22,10 @@
 
 static const char synopsis[] =
     "--port DEV [--protocol auto|dlt645|iec62056] [--baud N] [--json] [--transcript]\n"
-    "       [--customer ACCOUNT [--db PATH] [--task UUID] [--confirm]]\n"
-    "   or: gridwalk read-meter --customer ACCOUNT --manual VALUE --again VALUE --reason CODE";
+    "       [--customer ACCOUNT [--db PATH] [--task UUID] [--confirm] [--lat D --lon D\n"
+    "       [--accuracy M]]]\n"
+    "   or: gridwalk read-meter --customer ACCOUNT --manual VALUE --again VALUE --reason CODE\n"
+    "   or: gridwalk read-meter --customer ACCOUNT --skip CODE";
 
 static void json_str(FILE *o, const char *s)
 {
@@ -128,15 +130,19 @@ static void print_result(FILE *o, const struct probe_result *r, int json, int tr
 int cmd_read_meter(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"port", required_argument, NULL, 'p'},    {"protocol", required_argument, NULL, 'P'},
-        {"baud", required_argument, NULL, 'b'},    {"json", no_argument, NULL, 'j'},
-        {"transcript", no_argument, NULL, 't'},    {"customer", required_argument, NULL, 'c'},
-        {"db", required_argument, NULL, 'd'},      {"task", required_argument, NULL, 'T'},
-        {"confirm", no_argument, NULL, 'y'},       {"manual", required_argument, NULL, 'm'},
-        {"again", required_argument, NULL, 'a'},   {"reason", required_argument, NULL, 'r'},
-        {"address", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+        {"port", required_argument, NULL, 'p'},     {"protocol", required_argument, NULL, 'P'},
+        {"baud", required_argument, NULL, 'b'},     {"json", no_argument, NULL, 'j'},
+        {"transcript", no_argument, NULL, 't'},     {"customer", required_argument, NULL, 'c'},
+        {"db", required_argument, NULL, 'd'},       {"task", required_argument, NULL, 'T'},
+        {"confirm", no_argument, NULL, 'y'},        {"manual", required_argument, NULL, 'm'},
+        {"again", required_argument, NULL, 'a'},    {"reason", required_argument, NULL, 'r'},
+        {"address", required_argument, NULL, 'A'},  {"skip", required_argument, NULL, 's'},
+        {"lat", required_argument, NULL, 'L'},      {"lon", required_argument, NULL, 'O'},
+        {"accuracy", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
     const char *port = NULL, *customer = NULL, *dbpath = NULL, *task = NULL;
-    const char *manual = NULL, *again = NULL, *reason = NULL;
+    const char *manual = NULL, *again = NULL, *reason = NULL, *skip = NULL;
+    struct readflow_position pos = {NAN, NAN, NAN};
+    int have_pos = 0;
     struct probe_options po = {0};
     int json = 0, transcript = 0, confirm = 0, c, rc = CLI_EXIT_OK;
     optind = 1;
@@ -194,13 +200,37 @@ int cmd_read_meter(int argc, char **argv)
         case 'A':
             po.iec_address = optarg;
             break;
+        case 's':
+            skip = optarg;
+            break;
+        case 'L':
+        case 'O':
+        case 'C': {
+            char *end = NULL;
+            double v = strtod(optarg, &end);
+            if (!end || *end || isnan(v))
+                return cli_usage("read-meter", synopsis, "'%s' is not a number", optarg);
+            if (c == 'L')
+                pos.lat = v;
+            else if (c == 'O')
+                pos.lon = v;
+            else
+                pos.accuracy_m = v;
+            have_pos = 1;
+            break;
+        }
         default:
             return cli_usage("read-meter", synopsis, "unknown option");
         }
     }
     if (optind != argc)
         return cli_usage("read-meter", synopsis, "unexpected argument '%s'", argv[optind]);
-    if (manual) {
+    if (have_pos && (isnan(pos.lat) || isnan(pos.lon)))
+        return cli_usage("read-meter", synopsis, "a position needs both --lat and --lon");
+    if (skip) {
+        if (!customer)
+            return cli_usage("read-meter", synopsis, "--skip needs --customer");
+    } else if (manual) {
         if (!customer || !again || !reason)
             return cli_usage("read-meter", synopsis,
                              "a manual reading needs --customer, --again and --reason");
@@ -212,7 +242,7 @@ int cmd_read_meter(int argc, char **argv)
     struct probe_result r = {0};
     struct db *db = NULL;
     struct readflow_outcome fo = {0};
-    if (manual) {
+    if (manual || skip) {
         if (cli_open_db(dbpath, &db))
             return CLI_EXIT_FAIL;
         struct readflow_manual m = {.account = customer,
@@ -220,8 +250,10 @@ int cmd_read_meter(int argc, char **argv)
                                     .value = manual,
                                     .value_again = again,
                                     .reason_code = reason,
-                                    .confirmed = confirm};
-        rc = readflow_store_manual(db, &m, &fo, &e);
+                                    .confirmed = confirm,
+                                    .pos = have_pos ? &pos : NULL};
+        rc = skip ? readflow_store_skip(db, customer, task, skip, have_pos ? &pos : NULL, &fo, &e)
+                  : readflow_store_manual(db, &m, &fo, &e);
         if (rc == GW_OK) {
             printf("stored %s (%s)\n", fo.stored_uuid, fo.validation);
         } else {
@@ -244,15 +276,17 @@ int cmd_read_meter(int argc, char **argv)
             probe_result_done(&r);
             return CLI_EXIT_FAIL;
         }
-        struct readflow_probe_read pr = {
-            .account = customer, .task_uuid = task, .result = &r, .confirmed = confirm};
+        struct readflow_probe_read pr = {.account = customer,
+                                         .task_uuid = task,
+                                         .result = &r,
+                                         .confirmed = confirm,
+                                         .pos = have_pos ? &pos : NULL};
         int frc = readflow_store_probe(db, &pr, &fo, &e);
         print_result(stdout, &r, json, transcript, &fo, frc ? &e : NULL);
         if (frc) {
             if (!json)
                 fprintf(stderr, "gridwalk: read-meter: %s%s\n",
-                        !fo.meter_match && fo.customer_meter[0] ? "WARNING: " : "",
-                        e.msg);
+                        !fo.meter_match && fo.customer_meter[0] ? "WARNING: " : "", e.msg);
             rc = CLI_EXIT_FAIL;
         } else if (!json) {
             printf("stored %s (%s)\n", fo.stored_uuid, fo.validation);

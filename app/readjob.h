@@ -16,9 +16,9 @@
 struct readjob;
 
 struct readjob_status {
-    int done, total;  /* exchanges */
-    char what[64];    /* what runs now ("energy_fwd_total", "signing on ...") */
-    int finished;     /* the thread is over: call readjob_finish() */
+    int done, total; /* exchanges */
+    char what[64];   /* what runs now ("energy_fwd_total", "signing on ...") */
+    int finished;    /* the thread is over: call readjob_finish() */
 };
 
 /* Starts reading the meter on port with options o (copied; o->registers must stay valid

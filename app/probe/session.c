@@ -58,6 +58,7 @@ struct probe_session {
     struct dlt645_frame frame; /* the last frame received */
     struct iec_ident ident;    /* the last identification received */
     size_t blk_start, blk_len; /* the last data message, within rx */
+    int iec_switch_failed;     /* no data after a speed change: stay at 300 baud */
     struct probe_result r;
 };
 
@@ -536,6 +537,10 @@ static int iec_once(struct probe_session *ss, struct iec_register *regs, size_t 
     if (id.mode == IEC_MODE_C) {
         if (baud > cap_baud)
             baud = cap_baud;
+        if (ss->iec_switch_failed && baud != 300) {
+            probe_serial_note(ss->s, "falling back to 300 baud: no data came at %u", baud);
+            baud = 300;
+        }
         char z = iec_char_of_baud(baud);
         if (!z) {
             baud = 300;
@@ -560,6 +565,8 @@ static int iec_once(struct probe_session *ss, struct iec_register *regs, size_t 
     ss->what = "reading the data block";
     int total = 5000 + (int)((uint64_t)IEC_BLOCK_MAX * 10u * 1000u / baud);
     rc = receive(ss, iec_block_complete, IEC_FIRST_MS, IEC_INTER_MS, total, &used, e);
+    if (rc == GW_ETIMEOUT && id.mode == IEC_MODE_C && baud != 300 && !ss->rx_len)
+        ss->iec_switch_failed = 1; /* mode C meters that cannot change speed exist */
     if (rc)
         return rc;
     ss->r.mandated_ms += IEC_TR_MS;

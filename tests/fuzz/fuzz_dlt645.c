@@ -24,11 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)dlt645_error_text(DLT645_2007, f.len ? f.data[0] : 0);
         for (const struct dlt645_item *it = dlt645_items; it->id; it++) {
             size_t skip = f.len >= 4 ? 4 : f.len;
-            (void)dlt645_decode_value(it, DLT645_2007, f.data + skip, f.len - skip, val,
-                                      sizeof val, &e);
+            (void)dlt645_decode_value(it, DLT645_2007, f.data + skip, f.len - skip, val, sizeof val,
+                                      &e);
             skip = f.len >= 2 ? 2 : f.len;
-            (void)dlt645_decode_value(it, DLT645_1997, f.data + skip, f.len - skip, val,
-                                      sizeof val, &e);
+            (void)dlt645_decode_value(it, DLT645_1997, f.data + skip, f.len - skip, val, sizeof val,
+                                      &e);
         }
         off += used;
     }

@@ -61,6 +61,16 @@ probe_rig_start "$tmp" --protocol iec --iec-mode A "$GRIDWALK_TOP/tests/data/pro
 read_json "$tmp/iA.json" --protocol iec62056
 ok "IEC mode A: data at 300 baud" is "$(reg "$tmp/iA.json" energy_fwd_t1)" 3012.34
 
+probe_rig_start "$tmp" --protocol iec --stuck-baud "$GRIDWALK_TOP/tests/data/probe/meter-small.txt"
+read_json "$tmp/st.json" --protocol iec62056
+ok "IEC meter that cannot change speed: read at 300 baud on the retry" is "$(reg "$tmp/st.json" energy_fwd_total)" 12345.67
+ok "IEC: the fallback is in the transcript" has "$tmp/st.json" "falling back to 300 baud"
+probe_rig_start "$tmp" --protocol iec "$regs"
+read_json "$tmp/ad.json" --protocol iec62056 --address 330100012345
+ok "IEC sign-on with the device address" has "$tmp/ad.json" "TX 2F 3F 33 33 30 31 30 30 30 31 32 33 34 35 21 0D 0A"
+read_json "$tmp/ad2.json" --protocol iec62056 --address 999
+ok "IEC sign-on with another device's address: no answer" is "$(jq_ "$tmp/ad2.json" "d['ok']")" False
+
 probe_rig_start "$tmp" --protocol dlt97 "$regs"
 read_json "$tmp/97.json" --protocol dlt645
 ok "DL/T 645-1997 when 2007 is silent" is "$(jq_ "$tmp/97.json" "d['protocol']")" dlt645-1997

@@ -12,7 +12,8 @@
  * read as 8 bits: the app must mask it.
  *
  * Misbehaviour: --silent, --bad-checksum, --garble[=N] (first N answers, default all),
- * --echo, --slow MS, --error CODE, --meter NUMBER, --hangup-after BYTES, --followup.
+ * --echo, --slow MS, --error CODE, --meter NUMBER, --hangup-after BYTES, --followup,
+ * --stuck-baud (a mode C meter that offers a speed it cannot switch to).
  * Meter shape: --protocol dlt|dlt97|iec|both, --iec-baud N, --iec-mode A|B|C, --dlt-baud N.
  *
  * Register file: lines "id value" with the canonical ids of app/probe/dlt645.h, plus
@@ -49,7 +50,7 @@ static struct {
     char ident[64];
     char manufacturer[4];
     int dlt, iec, only97;
-    int silent, bad_checksum, garble, echo, slow_ms, followup;
+    int silent, bad_checksum, garble, echo, slow_ms, followup, stuck_baud;
     int error_code; /* -1: none */
     char error_text[32];
     unsigned iec_baud, dlt_baud;
@@ -384,6 +385,11 @@ static void iec_ack(const uint8_t *m)
     unsigned baud = iec_baud_of((char)m[2], IEC_MODE_C);
     if (!baud || baud > cfg.iec_baud)
         baud = 300;
+    if (cfg.stuck_baud && baud != 300) {
+        logf_("asked for %u baud, but this meter cannot change speed: silent", baud);
+        iec_st = IEC_IDLE;
+        return;
+    }
     answer_delay(200);
     iec_send_block(baud);
     iec_st = IEC_IDLE;
@@ -489,14 +495,21 @@ static int load(const char *path)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"silent", no_argument, NULL, 's'},         {"bad-checksum", no_argument, NULL, 'b'},
-        {"garble", optional_argument, NULL, 'g'},   {"echo", no_argument, NULL, 'e'},
-        {"slow", required_argument, NULL, 'w'},     {"error", required_argument, NULL, 'E'},
-        {"meter", required_argument, NULL, 'm'},    {"protocol", required_argument, NULL, 'p'},
-        {"iec-baud", required_argument, NULL, 'I'}, {"iec-mode", required_argument, NULL, 'M'},
-        {"dlt-baud", required_argument, NULL, 'D'}, {"hangup-after", required_argument, NULL, 'H'},
-        {"followup", no_argument, NULL, 'F'},       {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"silent", no_argument, NULL, 's'},
+                                         {"bad-checksum", no_argument, NULL, 'b'},
+                                         {"garble", optional_argument, NULL, 'g'},
+                                         {"echo", no_argument, NULL, 'e'},
+                                         {"slow", required_argument, NULL, 'w'},
+                                         {"error", required_argument, NULL, 'E'},
+                                         {"meter", required_argument, NULL, 'm'},
+                                         {"protocol", required_argument, NULL, 'p'},
+                                         {"iec-baud", required_argument, NULL, 'I'},
+                                         {"iec-mode", required_argument, NULL, 'M'},
+                                         {"dlt-baud", required_argument, NULL, 'D'},
+                                         {"hangup-after", required_argument, NULL, 'H'},
+                                         {"followup", no_argument, NULL, 'F'},
+                                         {"stuck-baud", no_argument, NULL, 'S'},
+                                         {NULL, 0, NULL, 0}};
     int c, meter_override = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -542,6 +555,9 @@ int main(int argc, char **argv)
             break;
         case 'F':
             cfg.followup = 1;
+            break;
+        case 'S':
+            cfg.stuck_baud = 1;
             break;
         default:
             return 2;

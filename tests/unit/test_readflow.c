@@ -144,9 +144,16 @@ static void test_validation_against_stored_history(void **state)
     time_t a = now - 60 * 86400, b = now - 30 * 86400;
     strftime(t1, sizeof t1, "%Y-%m-%dT%H:%M:%S.000Z", gmtime_r(&a, &tm));
     strftime(t2, sizeof t2, "%Y-%m-%dT%H:%M:%S.000Z", gmtime_r(&b, &tm));
-    struct reading_new n = {.account = "0101", .method = "manual", .regs = &r1, .nregs = 1,
-                            .validation = "ok", .reason_code = "NO_PROBE", .read_at = t1,
-                            .lat = NAN, .lon = NAN, .accuracy_m = NAN};
+    struct reading_new n = {.account = "0101",
+                            .method = "manual",
+                            .regs = &r1,
+                            .nregs = 1,
+                            .validation = "ok",
+                            .reason_code = "NO_PROBE",
+                            .read_at = t1,
+                            .lat = NAN,
+                            .lon = NAN,
+                            .accuracy_m = NAN};
     assert_int_equal(readings_insert(db, &n, NULL, &e), GW_OK);
     n.regs = &r2;
     n.read_at = t2;
@@ -190,8 +197,8 @@ static void test_manual_and_skip(void **state)
     struct db *db = *state;
     struct readflow_outcome o;
     struct err e = {0};
-    struct readflow_manual m = {.account = "0101", .value = "777.7", .value_again = "777.70",
-                                .reason_code = "DOG"};
+    struct readflow_manual m = {
+        .account = "0101", .value = "777.7", .value_again = "777.70", .reason_code = "DOG"};
     assert_int_equal(readflow_store_manual(db, &m, &o, &e), GW_EINVAL);
     assert_non_null(strstr(e.msg, "not a reason for typing"));
     m.reason_code = "PORT_DIRTY";
@@ -200,17 +207,15 @@ static void test_manual_and_skip(void **state)
     m.value_again = "0777.70";
     assert_int_equal(readflow_store_manual(db, &m, &o, &e), GW_OK);
     char *v = one_text(db, "SELECT method||' '||reason_code||' '||registers FROM readings");
-    assert_string_equal(v,
-                        "manual PORT_DIRTY [{\"id\":\"energy_fwd_total\",\"value\":\"777.7\","
-                        "\"unit\":\"kWh\"}]");
+    assert_string_equal(v, "manual PORT_DIRTY [{\"id\":\"energy_fwd_total\",\"value\":\"777.7\","
+                           "\"unit\":\"kWh\"}]");
     free(v);
     assert_int_equal(readflow_store_skip(db, "0101", NULL, "PROBE_FAILED", NULL, &o, &e),
                      GW_EINVAL);
     assert_int_equal(readflow_store_skip(db, "0101", NULL, "LOCKED", NULL, &o, &e), GW_OK);
     assert_string_equal(o.validation, "skipped");
     assert_int_equal(readings_count(db, "0101"), 2);
-    assert_int_equal(readflow_store_skip(db, "9999", NULL, "LOCKED", NULL, &o, &e),
-                     GW_ENOTFOUND);
+    assert_int_equal(readflow_store_skip(db, "9999", NULL, "LOCKED", NULL, &o, &e), GW_ENOTFOUND);
 }
 
 int main(void)
