@@ -59,8 +59,6 @@ static void tr_append(struct probe_serial *s, const char *text, size_t n)
         return;
     if (s->tr_len + n + 1 > TRANSCRIPT_CAP) {
         static const char cut[] = "-- transcript truncated at its cap\n";
-        n = 0;
-        text = NULL;
         s->tr_truncated = 1;
         text = cut;
         n = sizeof cut - 1;
