@@ -31,12 +31,14 @@ struct sim {
     char port[128];
 };
 
+static const char *regs_file = "meter-a.txt";
+
 static void sim_start(struct sim *s, const char *const *flags)
 {
     char tool[512], regs[512];
     const char *build = getenv("GRIDWALK_BUILD"), *top = getenv("GRIDWALK_TOP");
     snprintf(tool, sizeof tool, "%s/tools/metersim", build ? build : "build");
-    snprintf(regs, sizeof regs, "%s/tests/data/probe/meter-a.txt", top ? top : ".");
+    snprintf(regs, sizeof regs, "%s/tests/data/probe/%s", top ? top : ".", regs_file);
     char *argv[16];
     int n = 0, fd[2];
     argv[n++] = tool;
@@ -183,6 +185,31 @@ static void test_unknown_register_refused(void **state)
     assert_non_null(strstr(e.msg, "flux_capacitor"));
 }
 
+/* A three-phase meter: all phases, a negative current (sign bit), both protocols alike. */
+static void test_three_phase_both_protocols(void **state)
+{
+    (void)state;
+    struct sim sim;
+    regs_file = "meter-3p.txt";
+    sim_start(&sim, NULL);
+    regs_file = "meter-a.txt";
+    static const enum probe_protocol protos[] = {PROBE_DLT645, PROBE_IEC62056};
+    for (int i = 0; i < 2; i++) {
+        struct probe_result r;
+        struct err e = {0};
+        struct probe_options o = {.protocol = protos[i], .dlt_baud = 9600};
+        assert_int_equal(probe_read_meter(sim.port, &o, &r, &e), GW_OK);
+        assert_string_equal(r.meter_reported, "330200067890");
+        assert_string_equal(probe_result_reg(&r, "voltage_b")->value, "229.7");
+        assert_string_equal(probe_result_reg(&r, "current_b")->value, "-0.250");
+        assert_string_equal(probe_result_reg(&r, "current_c")->value, "11.000");
+        assert_string_equal(probe_result_reg(&r, "energy_rev_total")->value, "12.34");
+        assert_int_equal(probe_result_reg(&r, "balance")->status, PROBE_REG_ABSENT);
+        probe_result_done(&r);
+    }
+    sim_stop(&sim);
+}
+
 /* The worker-thread runner a screen uses: progress through a pollable descriptor. */
 static void test_readjob_reports_progress_through_fd(void **state)
 {
@@ -233,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_failure_keeps_transcript),
         cmocka_unit_test(test_cancel_from_another_thread),
         cmocka_unit_test(test_unknown_register_refused),
+        cmocka_unit_test(test_three_phase_both_protocols),
         cmocka_unit_test(test_readjob_reports_progress_through_fd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
