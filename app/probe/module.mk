@@ -27,3 +27,10 @@ test_reading_check_MODULES := app
 test_reading_check_LDLIBS := -lm
 test_readflow_SRCS := tests/unit/test_readflow.c
 test_readflow_MODULES := app probe data
+
+# The meter-reading screen (ui/screen_reading.c), headless against the simulator.
+ifneq ($(wildcard ui/module.mk),)
+UNIT_TESTS += test_ui_reading
+test_ui_reading_SRCS := tests/unit/test_ui_reading.c tests/unit/ui_fixture.c
+test_ui_reading_MODULES := ui app probe data
+endif
