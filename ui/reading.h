@@ -5,7 +5,8 @@
  * the UI loop watches, shows progress, the registers and the validation warnings, the byte
  * transcript on request, and stores through app/readflow.h: Enter stores (confirming the
  * warnings shown), r reads again, e types the reading in twice with a reason, n records a
- * skip or trouble code, Tab shows the transcript. */
+ * skip or trouble code, Tab shows the transcript. The port is [devices] probe of the
+ * configuration, or $GRIDWALK_PROBE_PORT when set (the demo's simulator). */
 #ifndef GRIDWALK_UI_READING_H
 #define GRIDWALK_UI_READING_H
 
