@@ -121,7 +121,8 @@ size_t naming_safe(const char *name, char *out, size_t n)
             lead = false;
         if (l == 0 || leading_dot || is_control(cp) ||
             (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp))) {
-            src = "_";
+            /* ':' is mostly the clock in an entry's automatic name: "14-03" reads as a time. */
+            src = cp == ':' ? "-" : "_";
             take = 1;
             l = l ? l : 1;
         }

@@ -29,10 +29,11 @@
 int naming_check(const char *name, struct err *e);
 
 /* Writes into out (n bytes) a file-system-safe form of name: control characters and
- * / \ : * ? " < > | become '_', invalid UTF-8 bytes become '_', leading dots become '_' (no
- * hidden files), leading/trailing spaces and trailing dots are dropped, an empty name becomes "_",
- * Windows device names (CON, NUL, COM1...) get a '_' appended, and the result is cut at a character
- * boundary to NAMING_MAX_BYTES (or n-1). Returns the length written. */
+ * / \ * ? " < > | become '_' and ':' becomes '-' ("14:03" stays a readable time), invalid
+ * UTF-8 bytes become '_', leading dots become '_' (no hidden files), leading/trailing spaces
+ * and trailing dots are dropped, an empty name becomes "_", Windows device names (CON, NUL,
+ * COM1...) get a '_' appended, and the result is cut at a character boundary to
+ * NAMING_MAX_BYTES (or n-1). Returns the length written. */
 size_t naming_safe(const char *name, char *out, size_t n);
 
 /* The automatic entry name for time t in local time: "YYYY-MM-DD HH:MM". */

@@ -80,8 +80,8 @@ static void test_safe(void **state)
 {
     (void)state;
     expect_safe("1号变压器", "1号变压器");
-    expect_safe("2026-11-22 14:03", "2026-11-22 14_03");
-    expect_safe("a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j");
+    expect_safe("2026-11-22 14:03", "2026-11-22 14-03");
+    expect_safe("a/b\\c:d*e?f\"g<h>i|j", "a_b_c-d_e_f_g_h_i_j");
     expect_safe("..", "__");
     expect_safe(".hidden", "_hidden");
     expect_safe(".", "_");
