@@ -25,6 +25,8 @@
       "move a task on (done needs its evidence)")                                              \
     X("export-bundle", cmd_export_bundle, "[--db PATH] FILE",                                  \
       "write unsent changes for a USB stick")                                                  \
+    X("read-meter", cmd_read_meter, "--port DEV [--protocol P] [--json]",                     \
+      "read a meter over the optical probe")                                                   \
     X("version", cmd_version, "", "print the version")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
