@@ -224,7 +224,9 @@ static int has_evidence(struct db *db, const struct task *t, int *yes, struct er
             : "SELECT EXISTS(SELECT 1 FROM readings r JOIN tasks t ON t.customer_id = "
               "r.customer_id WHERE t.id = :id AND (r.task_id IS NULL OR r.task_id = t.id) "
               "AND r.created_at >= coalesce(t.assigned_at, '') "
-              "AND (r.method = 'probe' OR coalesce(r.reason_code, '') <> ''))";
+              "AND (r.method = 'probe' OR coalesce(r.reason_code, '') <> '') "
+              /* a skip or trouble code from the reading screen is no reading */
+              "AND json_array_length(r.registers) > 0)";
     sqlite3_stmt *st = db_prepare(db, e, sql);
     if (!st)
         return GW_EDB;
@@ -396,4 +398,23 @@ int tasks_apply_from_hub(struct db *db, const struct task_from_hub *t, int *kept
     rc = db_step(db, st, e) < 0 ? GW_EDB : GW_OK;
     sqlite3_finalize(st);
     return rc;
+}
+
+int tasks_reading_code(struct db *db, int64_t id, char *code, size_t n, struct err *e)
+{
+    code[0] = '\0';
+    sqlite3_stmt *st = db_prepare(
+        db, e,
+        "SELECT r.reason_code FROM readings r JOIN tasks t ON t.customer_id = r.customer_id "
+        "WHERE t.id = :id AND (r.task_id IS NULL OR r.task_id = t.id) "
+        "AND r.created_at >= coalesce(t.assigned_at, '') AND json_array_length(r.registers) = 0 "
+        "AND coalesce(r.reason_code, '') <> '' ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
+    if (!st)
+        return GW_EDB;
+    db_bind_int64(st, ":id", id);
+    int rc = db_step(db, st, e);
+    if (rc == SQLITE_ROW)
+        db_col_copy(st, 0, code, n);
+    sqlite3_finalize(st);
+    return rc < 0 ? GW_EDB : GW_OK;
 }

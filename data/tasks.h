@@ -75,7 +75,8 @@ int tasks_start(struct db *db, int64_t id, struct err *e);
 
 /* Completes the task when its evidence is there: an inspection needs an entry with at least
  * one photo made for this customer since the task was assigned; a meter reading needs a
- * reading of this customer since then (probe, or manual with a reason code). GW_EINVAL with
+ * reading of this customer since then with registers (probe, or manual with a reason code;
+ * a skip or trouble code alone is not a reading). GW_EINVAL with
  * what is missing otherwise. Position (NaN when unknown) and result text are recorded. */
 int tasks_complete(struct db *db, int64_t id, const char *result, double lat, double lon,
                    double accuracy_m, struct err *e);
@@ -83,6 +84,11 @@ int tasks_complete(struct db *db, int64_t id, const char *result, double lat, do
 /* Skipped (reason code) or failed (trouble code); the code is required. */
 int tasks_skip(struct db *db, int64_t id, const char *reason_code, struct err *e);
 int tasks_fail(struct db *db, int64_t id, const char *trouble_code, struct err *e);
+
+/* The skip or trouble code the reader recorded at the meter for this task's customer since it
+ * was assigned (a reading with a code and no registers), newest first; "" when none. Lets
+ * the app offer to skip or fail the task with it. */
+int tasks_reading_code(struct db *db, int64_t id, char *code, size_t n, struct err *e);
 
 /* Stores a planned order: ids[i] gets route_pos i. Not a user-visible change (no outbox). */
 int tasks_set_route(struct db *db, const int64_t *ids, int n, struct err *e);

@@ -281,7 +281,11 @@ static void ask_finish(struct today_scr *s, struct ui *ui, int64_t id)
     snprintf(title, sizeof title, _("Finish %s for %s %s?"), kind_label(t.kind), t.account,
              t.customer_name);
     struct ui_dialog *d = ui_dialog_new(title, finish_pressed, s);
-    ui_dialog_field(d, _("Reason or trouble code (to skip or fail):"), "");
+    /* A skip or trouble code recorded on the reading screen is offered as it is. */
+    char code[32];
+    if (tasks_reading_code(ui->db, id, code, sizeof code, NULL) != GW_OK)
+        code[0] = '\0';
+    ui_dialog_field(d, _("Reason or trouble code (to skip or fail):"), code);
     ui_dialog_button(d, _("Complete"), false);
     ui_dialog_button(d, _("Skip"), false);
     ui_dialog_button(d, _("Fail"), false);

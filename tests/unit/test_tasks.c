@@ -141,7 +141,16 @@ static void test_meter_reading_needs_a_reading_or_a_code(void **state)
     sql("INSERT INTO readings(uuid, customer_id, method, read_at, created_at) VALUES('r1', 2, "
         "'manual', '2099-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z')");
     assert_int_equal(tasks_complete(db, id, NULL, NAN, NAN, NAN, &e), GW_EINVAL);
-    sql("UPDATE readings SET reason_code = 'PROBE-FAIL' WHERE uuid = 'r1'");
+    /* A code with no registers is a skip or trouble record, not a reading; it is offered. */
+    sql("UPDATE readings SET reason_code = 'NO-ACCESS' WHERE uuid = 'r1'");
+    assert_int_equal(tasks_complete(db, id, NULL, NAN, NAN, NAN, &e), GW_EINVAL);
+    char code[32];
+    assert_int_equal(tasks_reading_code(db, id, code, sizeof code, &e), GW_OK);
+    assert_string_equal(code, "NO-ACCESS");
+    sql("UPDATE readings SET reason_code = 'PROBE-FAIL', registers = "
+        "'[{\"id\":\"energy_fwd_total\",\"value\":\"12.5\",\"unit\":\"kWh\"}]' WHERE uuid = 'r1'");
+    assert_int_equal(tasks_reading_code(db, id, code, sizeof code, &e), GW_OK);
+    assert_string_equal(code, "");
     assert_int_equal(tasks_complete(db, id, NULL, NAN, NAN, NAN, &e), GW_OK);
 
     int64_t id2 = add_task("t-m2", "meter-reading", "3301000002");
