@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Today's work from download to done, on loopback: the real hub assigns 200 meter-reading and
 # 20 inspection tasks to a tablet from a CSV, gridwalk-syncd pulls them, a scripted run works
-# through a dozen (readings, photos, one skipped, one with a trouble code, one through the
+# through a dozen (readings over the real probe code against the meter simulator, photos, one skipped, one with a trouble code, one through the
 # real TUI in tmux), the agent pushes, and the hub's task list shows exactly those states and
 # results with their evidence. Then cancellation and reassignment before and after work
 # started, each ending as issue 8 says: gone from the device unless started; if started,
@@ -21,9 +21,9 @@ chmod 600 "$SYNC_TMP/token2"
 
 # 220 customers; 5000001..5000200 get a meter reading, 5000201..5000220 an inspection.
 {
-    echo "account,name,address,lat,lon,region"
+    echo "account,name,meter,address,lat,lon,region"
     for i in $(seq 1 220); do
-        printf '%d,客户%d,东大街%d号,30.%04d,120.%04d,north\n' $((5000000 + i)) "$i" "$i" "$i" "$i"
+        printf '%d,客户%d,33010%07d,东大街%d号,30.%04d,120.%04d,north\n' $((5000000 + i)) "$i" "$i" "$i" "$i" "$i"
     done
 } >"$SYNC_TMP/c.csv"
 "$HUB" import-customers "$SYNC_TMP/c.csv" --data "$D" >/dev/null
@@ -54,36 +54,29 @@ ok "the tablet pulls its 220 tasks" test "$("$GW" tasks --db "$TAB" --json | jq 
 q() { sqlite3 -cmd ".timeout 5000" "$TAB" "$1"; }
 tid() { q "SELECT t.id FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.account = '$1'"; }
 
-# A reading, as the probe part's reading screen stores it (the row and its outbox row in one
-# transaction). `gridwalk read-meter` against the meter simulator takes this over once the
-# probe part is in the build.
+# A reading through the real probe code: the meter simulator on a pty serves this customer's
+# meter (its number as on record) and `gridwalk read-meter` reads, checks and stores it for the
+# task, with its outbox row.
+. "$GRIDWALK_TOP/scripts/probe-rig.sh"
+trap 'probe_rig_stop; sync_cleanup' EXIT
 reading() {
-    local acc=$1 val=$2 ruuid
-    ruuid=$(python3 -c 'import uuid; print(uuid.uuid4())')
-    if "$GW" --help | grep -q '^  read-meter ' && [ -x "$GRIDWALK_BUILD/tools/metersim" ]; then
-        diag "read-meter is in this build; this rig still writes readings directly"
-    fi
-    q "BEGIN;
-       INSERT INTO readings(uuid, customer_id, task_id, method, protocol, registers, validation, read_at, created_at)
-       SELECT '$ruuid', c.id, t.id, 'probe', 'iec62056-21', json_array(json_object('id','1.8.0','value','$val','unit','kWh')),
-              'ok', strftime('%Y-%m-%dT%H:%M:%fZ','now'), strftime('%Y-%m-%dT%H:%M:%fZ','now')
-       FROM customers c JOIN tasks t ON t.customer_id = c.id WHERE c.account = '$acc';
-       INSERT INTO outbox(uuid, kind, entity_uuid, payload, created_at)
-       SELECT lower(hex(randomblob(4)))||'-'||lower(hex(randomblob(2)))||'-4'||substr(lower(hex(randomblob(2))),2)||'-a'||substr(lower(hex(randomblob(2))),2)||'-'||lower(hex(randomblob(6))),
-              'reading', r.uuid, json_object('uuid', r.uuid, 'customer_account', '$acc', 'task_uuid', t.uuid,
-              'method', 'probe', 'protocol', 'iec62056-21', 'meter_reported', NULL, 'registers', json(r.registers),
-              'validation', 'ok', 'reason_code', NULL, 'read_at', r.read_at, 'lat', NULL, 'lon', NULL,
-              'accuracy_m', NULL, 'transcript_b64', NULL), r.created_at
-       FROM readings r JOIN tasks t ON t.id = r.task_id WHERE r.uuid = '$ruuid';
-       COMMIT;"
+    local acc=$1 val=$2 i=$(($1 - 5000000))
+    printf 'meter 33010%07d\nenergy_fwd_total %s\nenergy_fwd_t1 %s\ndate 2026-11-22\ntime 14:03:07\n' \
+        "$i" "$val" "$val" >"$SYNC_TMP/regs-$acc.txt"
+    probe_rig_start "$SYNC_TMP" "$SYNC_TMP/regs-$acc.txt" || return 1
+    "$GW" read-meter --db "$TAB" --customer "$acc" --task "$(q "SELECT t.uuid FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.account = '$acc'")" \
+        --port "$PROBE_PORT" --baud 9600 >>"$SYNC_TMP/read.log" 2>&1
+    local rc=$?
+    probe_rig_stop
+    return $rc
 }
 
-# Six meter readings done.
+# Six meter readings done, each against the simulator.
 for i in 1 2 3 4 5 6; do
     acc=$((5000000 + i))
     "$GW" task start "$(tid $acc)" --db "$TAB" >/dev/null
-    reading "$acc" "$((1000 + i)).5"
-    "$GW" task done "$(tid $acc)" --db "$TAB" --result "reading $((1000 + i)).5" >/dev/null 2>>"$SYNC_TMP/cli.err"
+    reading "$acc" "$((1000 + i)).50" || diag "read-meter failed for $acc: $(tail -n 3 "$SYNC_TMP/read.log")"
+    "$GW" task done "$(tid $acc)" --db "$TAB" --result "reading $((1000 + i)).50" >/dev/null 2>>"$SYNC_TMP/cli.err"
 done
 ok "six meter readings are done on the tablet" test "$("$GW" tasks --db "$TAB" --state done --json | jq -s length)" = 6
 # Done without evidence is refused, with what is missing.
@@ -135,7 +128,8 @@ ok "  ...1 failed with its trouble code" test "$(hq '[.[] | select(.state == "fa
 ok "  ...and the other 208 still assigned" test "$(hq '[.[] | select(.state == "assigned")] | length')" = 208
 ok "each done meter reading has its reading attached" \
     test "$(hq '[.[] | select(.kind == "meter-reading" and .state == "done") | .readings | length] | unique | join(",")')" = 1
-ok "  ...with the value read" test "$(hq '.[] | select(.account == "5000003") | .readings[0].registers[0].value')" = 1003.5
+ok "  ...with the value the meter showed" test "$(hq '.[] | select(.account == "5000003") | .readings[0].registers[] | select(.id == "energy_fwd_total") | .value')" = 1003.50
+ok "  ...read over the probe" test "$(hq '[.[] | select(.kind == "meter-reading" and .state == "done") | .readings[0].method] | unique | join(",")')" = probe
 ok "each done inspection has its two photos" \
     test "$(hq '[.[] | select(.kind == "inspection" and .state == "done") | .photos | length] | unique | join(",")')" = 2
 ok "the results came along" test "$(hq '.[] | select(.account == "5000202") | .result')" = "seal intact"
