@@ -65,5 +65,8 @@ extern struct ui_hooks ui_hooks;
 void ui_hook_message(struct ui *ui, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ui_hook_refresh(struct ui *ui);
+/* The task whose work the Today screen opened (its UUID), so what a hook stores can name
+ * it; NULL when the work was not opened from a task. */
+const char *ui_hook_task_uuid(const struct ui *ui);
 
 #endif

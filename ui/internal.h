@@ -74,6 +74,7 @@ struct ui {
     struct ui_hit hits[UI_HITS_MAX];
     int nhits;
     bool quit;
+    char task_uuid[40]; /* the task whose work is open above Today, "" when none */
 };
 
 /* The screen manager (screen.c). push takes ownership of s; pop frees the top. */

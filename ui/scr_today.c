@@ -24,6 +24,7 @@ enum { FILTER_OPEN = -2, FILTER_ALL = -1 };
 
 struct today_scr {
     struct screen base;
+    struct ui *ui;
     struct task *all; /* every task but cancelled ones, route order */
     int nall;
     int *shown; /* indexes into all that pass the filters */
@@ -56,11 +57,11 @@ static bool passes(const struct today_scr *s, const struct task *t)
     return s->state == FILTER_ALL || (int)t->state == s->state;
 }
 
-/* The first open task in route order (the next stop), or -1. */
+/* The first open task in route order (the next stop) of the kind shown, or -1. */
 static int next_stop(const struct today_scr *s)
 {
     for (int i = 0; i < s->nall; i++)
-        if (is_open(s->all[i].state))
+        if (is_open(s->all[i].state) && (s->kind < 0 || (int)s->all[i].kind == s->kind))
             return i;
     return -1;
 }
@@ -111,6 +112,7 @@ static void today_reload(struct screen *scr, struct ui *ui)
     /* Back from a task's work: the screens above were closed, so ask now. */
     if (s->ask && ui_top(ui) == &s->base) {
         int64_t id = s->ask;
+        ui->task_uuid[0] = '\0';
         s->ask = 0;
         ask_finish(s, ui, id);
     }
@@ -310,8 +312,11 @@ static int open_task(struct today_scr *s, struct ui *ui)
     int64_t id = t->id, cid = t->customer_id;
     char account[sizeof t->account];
     snprintf(account, sizeof account, "%s", t->account);
+    char uuid[sizeof t->uuid];
+    snprintf(uuid, sizeof uuid, "%s", t->uuid);
     enum task_kind kind = t->kind;
     s->ask = id;
+    snprintf(ui->task_uuid, sizeof ui->task_uuid, "%s", uuid);
     ui_push(ui, scr_customer_new(ui, cid));
     if (kind == TASK_INSPECTION) {
         /* Ready to create an entry: in the newest Inspection topic folder when there is one,
@@ -399,6 +404,9 @@ static void today_dump(struct screen *scr, FILE *out)
 static void today_free(struct screen *scr)
 {
     struct today_scr *s = me(scr);
+    /* Leaving Today (F2 search, quit) ends the task's context too. */
+    if (s->ask && s->ui)
+        s->ui->task_uuid[0] = '\0';
     free(s->all);
     free(s->shown);
     free(s);
@@ -421,6 +429,7 @@ struct screen *scr_today_new(struct ui *ui)
     if (!s)
         abort();
     s->base.ops = &today_ops;
+    s->ui = ui;
     s->kind = -1;
     s->state = FILTER_OPEN;
     today_reload(&s->base, ui);

@@ -93,6 +93,11 @@ void ui_hook_refresh(struct ui *ui)
     ui_reload_all(ui);
 }
 
+const char *ui_hook_task_uuid(const struct ui *ui)
+{
+    return ui->task_uuid[0] ? ui->task_uuid : NULL;
+}
+
 void ui_reload_all(struct ui *ui)
 {
     for (int i = 0; i < ui->depth; i++)

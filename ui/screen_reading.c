@@ -19,6 +19,7 @@ struct reading_scr {
     struct ui *ui; /* for the loop's callback, which gets no ui */
     int64_t customer_id;
     char account[64];
+    char task_uuid[40]; /* "" when not opened for a task */
     struct readjob *job;
     struct readjob_status st;
     struct probe_result r;
@@ -56,7 +57,8 @@ static void try_store(struct reading_scr *s, struct ui *ui, int confirmed)
     const struct readflow_position *pos;
     position(&p, &pos);
     struct readflow_probe_read pr = {
-        .account = s->account, .result = &s->r, .confirmed = confirmed, .pos = pos};
+        .account = s->account, .result = &s->r, .confirmed = confirmed, .pos = pos,
+        .task_uuid = s->task_uuid[0] ? s->task_uuid : NULL};
     if (readflow_store_probe(ui->db, &pr, &s->fo, &e) == GW_OK) {
         s->state = RS_STORED;
         s->warn = false;
@@ -202,6 +204,7 @@ static int manual_pressed(struct ui *ui, struct ui_dialog *d, int button, void *
     (void)button;
     position(&p, &pos);
     struct readflow_manual m = {.account = s->account,
+                                .task_uuid = s->task_uuid[0] ? s->task_uuid : NULL,
                                 .value = d->fields[0].buf,
                                 .value_again = d->fields[1].buf,
                                 .reason_code = d->fields[2].buf,
@@ -229,7 +232,7 @@ static int skip_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ct
     const struct readflow_position *pos;
     (void)button;
     position(&p, &pos);
-    if (readflow_store_skip(ui->db, s->account, NULL, d->fields[0].buf, pos, &s->fo, &e)) {
+    if (readflow_store_skip(ui->db, s->account, s->task_uuid[0] ? s->task_uuid : NULL, d->fields[0].buf, pos, &s->fo, &e)) {
         snprintf(d->error, sizeof d->error, "%s", e.msg);
         return 1;
     }
@@ -363,6 +366,8 @@ static int reading_hook(const struct ui_hook_target *t, void *ctx, struct err *e
     s->ui = t->ui;
     s->customer_id = t->customer_id;
     snprintf(s->account, sizeof s->account, "%s", t->account ? t->account : "");
+    const char *task = ui_hook_task_uuid(t->ui);
+    snprintf(s->task_uuid, sizeof s->task_uuid, "%s", task ? task : "");
     ui_push(t->ui, &s->base);
     start_read(s, t->ui);
     return GW_OK;

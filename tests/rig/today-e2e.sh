@@ -118,14 +118,38 @@ tmux -L "$sock" send-keys q
 tmux -L "$sock" kill-server 2>/dev/null
 ok "the TUI's skip is in the store" test "$(q "SELECT state || ' ' || reason_code FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.account = '5000201'")" = "skipped GATE-LOCKED"
 
+# A meter reading through the real app: Today, meter readings only (K twice), the first one
+# (5000009); Enter reads the simulator on the reading screen; back on Today, Complete.
+printf 'meter 330100000009\nenergy_fwd_total 2009.25\ndate 2026-11-22\ntime 14:03:07\n' >"$SYNC_TMP/regs-9.txt"
+probe_rig_start "$SYNC_TMP" "$SYNC_TMP/regs-9.txt" || tap_fail "metersim starts"
+sock="gw-today-$$-$RANDOM"
+tmux -L "$sock" -f /dev/null new-session -d -x 100 -y 30 \
+    "env TERM=screen-256color LC_ALL=C.UTF-8 GRIDWALK_PROBE_PORT=$PROBE_PORT '$GW' --db '$TAB'; sleep 30"
+wait_for 10 screen_has "Today:"
+tmux -L "$sock" send-keys K K g
+ok "the kind filter shows meter readings" wait_for 5 screen_has "kind: meter reading"
+tmux -L "$sock" send-keys Enter
+ok "opening a meter reading reads the meter on the reading screen" wait_for 20 screen_has "Reading stored"
+tmux -L "$sock" send-keys Escape
+sleep 0.2
+tmux -L "$sock" send-keys Escape
+ok "back on Today, finishing is offered" wait_for 5 screen_has "Finish meter reading for 5000009"
+tmux -L "$sock" send-keys Tab Enter
+ok "  ...and Complete takes it, the reading being there" wait_for 5 screen_has "Task done."
+ok "the highlight moves to the next stop" screen_has "Next: 5000010"
+tmux -L "$sock" send-keys q
+tmux -L "$sock" kill-server 2>/dev/null
+probe_rig_stop
+ok "the reading was stored for the task" test "$(q "SELECT count(*) FROM readings r JOIN tasks t ON t.id = r.task_id WHERE t.state = 'done'")" = 7
+
 sync_once
 ok "the agent pushes everything" test "$(outbox_left "$TAB")" = 0
 "$HUB" task list --json --data "$D" >"$SYNC_TMP/list.json"
 hq() { jq -r "$1" "$SYNC_TMP/list.json"; }
-ok "the hub shows 9 done" test "$(hq '[.[] | select(.state == "done")] | length')" = 9
+ok "the hub shows 10 done" test "$(hq '[.[] | select(.state == "done")] | length')" = 10
 ok "  ...2 skipped with their codes" test "$(hq '[.[] | select(.state == "skipped") | .account + " " + .reason_code] | sort | join(",")')" = "5000007 NOACCESS,5000201 GATE-LOCKED"
 ok "  ...1 failed with its trouble code" test "$(hq '[.[] | select(.state == "failed") | .account + " " + .reason_code] | join(",")')" = "5000008 METER-BROKEN"
-ok "  ...and the other 208 still assigned" test "$(hq '[.[] | select(.state == "assigned")] | length')" = 208
+ok "  ...and the other 207 still assigned" test "$(hq '[.[] | select(.state == "assigned")] | length')" = 207
 ok "each done meter reading has its reading attached" \
     test "$(hq '[.[] | select(.kind == "meter-reading" and .state == "done") | .readings | length] | unique | join(",")')" = 1
 ok "  ...with the value the meter showed" test "$(hq '.[] | select(.account == "5000003") | .readings[0].registers[] | select(.id == "energy_fwd_total") | .value')" = 1003.50

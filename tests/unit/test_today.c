@@ -137,6 +137,9 @@ static int read_hook(const struct ui_hook_target *t, void *ctx, struct err *e)
     struct ui_fixture *f = ctx;
     (void)e;
     char sql[512];
+    /* The hook learns which task the work is for. */
+    assert_non_null(ui_hook_task_uuid(t->ui));
+    assert_string_equal(ui_hook_task_uuid(t->ui), "t-3301000003");
     /* What the probe part's reading screen stores for a good probe reading. */
     snprintf(sql, sizeof sql,
              "INSERT INTO readings(uuid, customer_id, method, registers, validation, read_at,"
@@ -186,6 +189,8 @@ static void test_meter_reading_jump_and_back(void **state)
     assert_model_has(f, "today.next=3301000002\n");
     assert_model_has(f, "today.sel=0\n");
     assert_model_has(f, "today.task.0=3301000002 inspection assigned\n");
+    /* Back on Today, no task's work is open any more. */
+    assert_null(ui_hook_task_uuid(f->ui));
 }
 
 static void test_inspection_jump_skip_fail(void **state)
