@@ -8,7 +8,10 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("version", cmd_version, "", "print the version")
+    X("version", cmd_version, "", "print the version")                                         \
+    X("route", cmd_route, "--from LAT,LON ACCOUNT...|--tasks|--tsplib F", "plan a route")       \
+    X("pin", cmd_pin, "--customer ACCOUNT --lat L --lon L --accuracy M", "set coordinates")     \
+    X("gps", cmd_gps, "[--host H] [--port P] [--json]", "print the gpsd fix once")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)
