@@ -5,7 +5,7 @@ geo_SRCS := $(wildcard app/geo/*.c)
 geo_PKGS := libgps
 geo_LDLIBS := -lm
 
-UNIT_TESTS += test_geodesy test_route
+UNIT_TESTS += test_geodesy test_route test_canvas
 test_geodesy_SRCS := tests/unit/test_geodesy.c
 test_geodesy_MODULES := geo
 test_route_SRCS := tests/unit/test_route.c
