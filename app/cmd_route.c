@@ -212,7 +212,7 @@ static int run_stops(struct route_args *a)
         }
         char total[32];
         geo_format_distance(r.length, total, sizeof total);
-        printf("route from %.6f,%.6f: %d stops, %s\n", lat, lon, n_ok, total);
+        printf("route from %.6f,%.6f: %d stop%s, %s\n", lat, lon, n_ok, n_ok == 1 ? "" : "s", total);
         double cum = 0;
         for (int t = 1; t < np; t++) {
             int a0 = r.order[t - 1], a1 = r.order[t];

@@ -12,3 +12,8 @@ test_route_SRCS := tests/unit/test_route.c
 test_route_MODULES := geo
 test_canvas_SRCS := tests/unit/test_canvas.c
 test_canvas_MODULES := geo
+
+# Pinning lives in data/ (data/pin.c); its test runs against real SQLite.
+UNIT_TESTS += test_pin
+test_pin_SRCS := tests/unit/test_pin.c
+test_pin_MODULES := data
