@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define SYNOPSIS                                                                               \
@@ -116,8 +117,10 @@ static int run_random(struct route_args *a)
         rc = cli_fail("route", &e);
         goto out;
     }
-    printf("random%d %d %.0f %ld %.1f matrix=%d scratch_bytes=%zu\n", n, n, r.length, r.kicks,
-           elapsed_ms(&t0), r.used_matrix, r.scratch_bytes);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("random%d %d %.0f %ld %.1f matrix=%d scratch_bytes=%zu peak_rss_kb=%ld\n", n, n,
+           r.length, r.kicks, elapsed_ms(&t0), r.used_matrix, r.scratch_bytes, ru.ru_maxrss);
 out:
     route_result_done(&r);
     free(x);
