@@ -1,6 +1,10 @@
 /* route.c - the planner: construction, 2-opt + Or-opt local search with neighbour lists and
  * don't-look bits, and an iterated local search with local segment-exchange kicks.
  *
+ * The best method adds sequential 3-opt moves (the second level of Lin-Kernighan) to the local
+ * search, and after the first 30% of the budget accepts kicks that stay within a small
+ * threshold of the best tour, which is kept apart and returned.
+ *
  * The tour is an array with a position index; every move is a sequence of 2-opt reversals,
  * each reversing the shorter side of the cycle, so a kick and the local search after it can be
  * undone by replaying a log of reversals backwards when the result is worse.
@@ -21,7 +25,13 @@
 
 #define ROUTE_BIG 1e12
 #define ROUTE_K_DEFAULT 10
-#define ROUTE_KICK_SEG_MAX 50
+/* Tuned on the TSPLIB instances in tests/data/tsplib (make bench): neighbours tried at each
+ * level of a 3-opt move, the longest segment a kick moves, and the acceptance threshold as
+ * a fraction of the best length, used after the first 30% of the budget. */
+#define ROUTE_K3 5
+#define ROUTE_KICK_SEG_MAX 100
+#define ROUTE_ACCEPT_FRAC 4e-4
+#define ROUTE_ACCEPT_AFTER 0.3
 
 struct solver {
     const struct route_problem *p;
@@ -47,6 +57,10 @@ struct solver {
     uint64_t rng;
     size_t bytes;
     int oom;
+    int use_lk;        /* sequential 3-opt moves in the local search */
+    int k3;            /* neighbours tried at each level of a 3-opt move */
+    int kick_seg;      /* longest segment a kick moves */
+    double acc_frac;   /* acceptance threshold as a fraction of the best length */
 };
 
 static void *s_alloc(struct solver *s, size_t n, size_t size)
@@ -368,21 +382,140 @@ static int improve_oropt(struct solver *s, int a)
     return 0;
 }
 
+
+/* b lies on the path from a forward to c (inclusive). */
+static inline int between(const struct solver *s, int a, int b, int c)
+{
+    int pa = s->pos[a], pb = s->pos[b], pc = s->pos[c];
+    if (pa <= pc)
+        return pa <= pb && pb <= pc;
+    return pb >= pa || pb <= pc;
+}
+
+/* Sequential 3-opt (the second level of Lin-Kernighan), evaluated before anything is moved:
+ * break (t1,t2), join t2-t3, break (t3,t4), join t4-t5, break (t5,t6), close t6-t1, with
+ * the partial gain positive at each step and t3, t5 from neighbour lists. Covers the pure
+ * segment exchange (t1 B A t4) and the double reversal that 2-opt and Or-opt cannot reach
+ * in one move, besides chained 2-opt moves. Applied as two or three 2-opt reversals. */
+static int improve_3opt(struct solver *s, int t1)
+{
+    for (int dir = 0; dir < 2; dir++) {
+#define SUC(x) (dir == 0 ? succ(s, (x)) : pred(s, (x)))
+#define PRE(x) (dir == 0 ? pred(s, (x)) : succ(s, (x)))
+#define BETWEEN(a, b, c) (dir == 0 ? between(s, (a), (b), (c)) : between(s, (c), (b), (a)))
+        int t2 = SUC(t1);
+        double g0 = D(s, t1, t2);
+        const int *nb2 = s->nbr + (size_t)t2 * (size_t)s->k;
+        for (int i3 = 0; i3 < s->k3; i3++) {
+            int t3 = nb2[i3];
+            if (t3 < 0)
+                break;
+            double g1 = g0 - D(s, t2, t3);
+            if (g1 <= s->eps)
+                break;
+            if (t3 == t1 || t3 == SUC(t2) || t3 == PRE(t2))
+                continue;
+            for (int x4 = 0; x4 < 2; x4++) {
+                int t4 = x4 == 0 ? SUC(t3) : PRE(t3);
+                if (t4 == t1 || t4 == t2)
+                    continue;
+                double G1 = g1 + D(s, t3, t4);
+                const int *nb4 = s->nbr + (size_t)t4 * (size_t)s->k;
+                for (int i5 = 0; i5 < s->k3; i5++) {
+                    int t5 = nb4[i5];
+                    if (t5 < 0)
+                        break;
+                    double g2 = G1 - D(s, t4, t5);
+                    if (g2 <= s->eps)
+                        break;
+                    if (t5 == t3 || t5 == t4 || t5 == t1 || t5 == SUC(t4) || t5 == PRE(t4))
+                        continue;
+                    int cand[2] = {-1, -1};
+                    if (x4 == 0) {
+                        /* t1 t2 .. t3 t4: t5 must lie in t2..t3. */
+                        if (!BETWEEN(t2, t5, t3))
+                            continue;
+                        if (t5 != t3)
+                            cand[0] = SUC(t5);
+                        if (t5 != t2)
+                            cand[1] = PRE(t5);
+                    } else {
+                        /* t1 t2 .. t4 t3: after the 2-opt, t2..t4 runs the other way. */
+                        if (BETWEEN(t2, t5, t4))
+                            cand[0] = t5 != t4 ? SUC(t5) : -1;
+                        else
+                            cand[0] = PRE(t5);
+                    }
+                    for (int c6 = 0; c6 < 2; c6++) {
+                        int t6 = cand[c6];
+                        if (t6 < 0 || t6 == t1 || t6 == t4 || t6 == t3)
+                            continue;
+                        double gain = g2 + D(s, t5, t6) - D(s, t6, t1);
+                        if (gain <= s->eps)
+                            continue;
+                        if (x4 == 1) {
+                            make_2opt(s, t2, t1, t3, t4);
+                            make_2opt(s, t4, t1, t5, t6);
+                        } else if (c6 == 0) {
+                            /* t1 [t2..t5][t6..t3] t4 -> t1 [t6..t3][t2..t5] t4 */
+                            make_2opt(s, t1, t2, t3, t4);
+                            make_2opt(s, t1, t3, t6, t5);
+                            make_2opt(s, t3, t5, t2, t4);
+                        } else {
+                            /* t1 [t2..t6][t5..t3] t4 -> t1 [t6..t2][t3..t5] t4 */
+                            make_2opt(s, t1, t2, t6, t5);
+                            make_2opt(s, t2, t5, t3, t4);
+                        }
+                        s->cur -= gain;
+                        push(s, t1);
+                        push(s, t2);
+                        push(s, t3);
+                        push(s, t4);
+                        push(s, t5);
+                        push(s, t6);
+                        return 1;
+                    }
+                }
+            }
+        }
+#undef SUC
+#undef PRE
+#undef BETWEEN
+    }
+    return 0;
+}
+
 static void local_search(struct solver *s)
 {
     while (s->qlen > 0 && !s->oom) {
         int a = pop(s);
-        if (improve_2opt(s, a) || improve_oropt(s, a))
+        if (improve_2opt(s, a) || improve_oropt(s, a) || (s->use_lk && improve_3opt(s, a)))
             continue;
     }
 }
 
-/* A random local kick: two short neighbouring segments B and C swap places (A B C D ->
- * A C B D), which 2-opt and Or-opt cannot undo in one move when the segments are long. */
-static int kick(struct solver *s)
+/* Swaps two cyclically adjacent tour segments [i..j] and [j+1..l] (positions, forward),
+ * logging the three reversals it takes. */
+static void swap_segments(struct solver *s, int i, int j, int l)
 {
     int m = s->m;
-    int lmax = m / 4 < ROUTE_KICK_SEG_MAX ? m / 4 : ROUTE_KICK_SEG_MAX;
+    int lc = (l - j + m) % m;
+    reverse_exact(s, i, l);
+    log_push(s, i, l);
+    int mid = (i + lc - 1) % m;
+    reverse_exact(s, i, mid);
+    log_push(s, i, mid);
+    int mid2 = (mid + 1) % m;
+    reverse_exact(s, mid2, l);
+    log_push(s, mid2, l);
+}
+
+/* A random local kick: two short neighbouring segments B and C swap places (A B C D ->
+ * A C B D), which 2-opt and Or-opt cannot undo in one move when the segments are long. */
+static int kick_local(struct solver *s)
+{
+    int m = s->m;
+    int lmax = m / 4 < s->kick_seg ? m / 4 : s->kick_seg;
     if (lmax < 1)
         return 0;
     for (int tries = 0; tries < 20; tries++) {
@@ -403,17 +536,7 @@ static int kick(struct solver *s)
         }
         double delta = D(s, t0, c1) + D(s, c2, b1) + D(s, b2, d1) - D(s, t0, b1) -
                        D(s, b2, c1) - D(s, c2, d1);
-        /* l1 + l2 <= m/2, so the reversals below are taken exactly as written. */
-        int a = (i + 1) % m;
-        int r1 = (i + l1 + l2) % m;
-        reverse_exact(s, a, r1);
-        log_push(s, a, r1);
-        int mid = (i + l2) % m;
-        reverse_exact(s, a, mid);
-        log_push(s, a, mid);
-        int mid2 = (i + l2 + 1) % m;
-        reverse_exact(s, mid2, r1);
-        log_push(s, mid2, r1);
+        swap_segments(s, (i + 1) % m, (i + l1) % m, (i + l1 + l2) % m);
         s->cur += delta;
         push(s, t0);
         push(s, b1);
@@ -1010,6 +1133,12 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
     for (int i = 0; i < s.m; i++)
         s.cur += D(&s, s.tour[i], s.tour[(i + 1) % s.m]);
 
+    s.use_lk = o->method == ROUTE_METHOD_BEST;
+    s.k3 = ROUTE_K3;
+    s.kick_seg = ROUTE_KICK_SEG_MAX;
+    s.acc_frac = ROUTE_ACCEPT_FRAC;
+    if (s.k3 > s.k)
+        s.k3 = s.k;
     if (s.m > 4 && o->method != ROUTE_METHOD_NN) {
         for (int i = 0; i < s.m; i++)
             push(&s, s.tour[i]);
@@ -1017,7 +1146,20 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
     }
     if (s.m > 4 && o->method == ROUTE_METHOD_BEST) {
         double deadline = t0 + (o->time_ms > 0 ? o->time_ms : (o->max_iters > 0 ? 1e12 : 100));
-        double best = s.cur;
+        /* Acceptance: a kick is kept when the tour is not worse than the accepted one, or
+         * within a small threshold of the best tour seen (which is kept apart), so the
+         * search can drift across plateaus and out of deep local optima without wandering
+         * far from the best. */
+        double base = s.dummy >= 0 ? ROUTE_BIG : 0;
+        double best = s.cur, acc = s.cur;
+        double thr = s.acc_frac * (best + base);
+        int *best_tour = NULL;
+        if (thr > 0) {
+            best_tour = s_alloc(&s, (size_t)s.m, sizeof *best_tour);
+            if (best_tour)
+                memcpy(best_tour, s.tour, (size_t)s.m * sizeof *best_tour);
+        }
+        int best_stale = 0;
         s.logging = 1;
         for (long it = 0; !s.oom; it++) {
             if (o->max_iters > 0 && it >= o->max_iters)
@@ -1025,16 +1167,37 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
             if (now_ms() >= deadline)
                 break;
             s.log_len = 0;
-            if (!kick(&s))
+            if (!kick_local(&s))
                 break;
             local_search(&s);
             r->kicks++;
-            if (s.cur <= best) {
+            if (s.cur < best - s.eps * 0.5 || (s.cur <= best && !best_tour)) {
                 best = s.cur;
+                acc = s.cur;
+                if (best_tour)
+                    best_stale = 1;
+            } else if (s.cur <= acc ||
+                       (best_tour && s.cur <= best + thr &&
+                        (o->max_iters > 0 ? it >= ROUTE_ACCEPT_AFTER * o->max_iters
+                                          : now_ms() >= t0 + ROUTE_ACCEPT_AFTER * (deadline - t0)))) {
+                acc = s.cur;
             } else {
                 undo_log(&s);
+                s.cur = acc;
+            }
+            if (best_tour && best_stale && s.cur == best) {
+                memcpy(best_tour, s.tour, (size_t)s.m * sizeof *best_tour);
+                best_stale = 0;
+            }
+        }
+        if (best_tour) {
+            if (s.cur > best) {
+                memcpy(s.tour, best_tour, (size_t)s.m * sizeof *best_tour);
+                for (int i = 0; i < s.m; i++)
+                    s.pos[s.tour[i]] = i;
                 s.cur = best;
             }
+            free(best_tour);
         }
         s.logging = 0;
     }

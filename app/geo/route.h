@@ -3,9 +3,10 @@
  * Given points and a distance function, it returns an open path from a fixed start (the
  * reader's position, then any stops the reader pinned in order) through every stop, or a
  * closed tour (TSPLIB benchmarks). It constructs a tour (greedy edge matching over k-nearest
- * neighbour candidates) and improves it with 2-opt and Or-opt moves driven by neighbour lists
- * and don't-look bits, then, within a time or iteration budget, with an iterated local search
- * (local segment-exchange kicks, kept when not worse). Below ROUTE_MATRIX_MAX stops distances
+ * neighbour candidates) and improves it with 2-opt, Or-opt and sequential 3-opt moves driven
+ * by neighbour lists and don't-look bits, then, within a time or iteration budget, with an
+ * iterated local search (local segment-exchange kicks, kept when not worse than the current
+ * tour or, later in the budget, within a small threshold of the best). Below ROUTE_MATRIX_MAX stops distances
  * are cached in a matrix; above it memory stays linear in the stops. The planner owns its
  * scratch memory and frees it before returning; it does no I/O and knows nothing of gpsd,
  * screens or the store. */
