@@ -31,6 +31,7 @@ static void fill(struct stop *s, sqlite3_stmt *st)
     db_col_copy(st, 5, s->task_uuid, sizeof s->task_uuid);
     db_col_copy(st, 6, s->task_state, sizeof s->task_state);
     s->route_pos = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7);
+    s->task_id = sqlite3_column_int64(st, 8);
 }
 
 int stops_for_accounts(struct db *db, const char *const *accounts, int n, struct stop_list *l,
@@ -39,7 +40,7 @@ int stops_for_accounts(struct db *db, const char *const *accounts, int n, struct
     memset(l, 0, sizeof *l);
     int rc = GW_OK, cap = 0;
     sqlite3_stmt *st = db_prepare(db, e,
-                                  "SELECT account, name, lat, lon, coord_accuracy_m, '', '', NULL "
+                                  "SELECT account, name, lat, lon, coord_accuracy_m, '', '', NULL, 0 "
                                   "FROM customers WHERE account = :account");
     if (!st)
         return e ? e->code : GW_EDB;
@@ -86,7 +87,7 @@ int stops_open_tasks(struct db *db, struct stop_list *l, struct err *e)
     sqlite3_stmt *st = db_prepare(
         db, e,
         "SELECT c.account, c.name, c.lat, c.lon, c.coord_accuracy_m, t.uuid, t.state, "
-        "t.route_pos FROM tasks t JOIN customers c ON c.id = t.customer_id "
+        "t.route_pos, t.id FROM tasks t JOIN customers c ON c.id = t.customer_id "
         "WHERE t.state IN ('assigned','in-progress') "
         "ORDER BY t.route_pos IS NULL, t.route_pos, t.priority DESC, t.id");
     if (!st)
