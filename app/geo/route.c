@@ -2,8 +2,9 @@
  * don't-look bits, and an iterated local search with local segment-exchange kicks.
  *
  * The best method adds sequential 3-opt moves (the second level of Lin-Kernighan) to the local
- * search, and after the first 30% of the budget accepts kicks that stay within a small
- * threshold of the best tour, which is kept apart and returned.
+ * search, and after the first 30% of the budget accepts kicks that stay within a threshold of
+ * the best tour that fades to nothing by the end (threshold accepting); the best tour is kept
+ * apart and returned.
  *
  * The tour is an array with a position index; every move is a sequence of 2-opt reversals,
  * each reversing the shorter side of the cycle, so a kick and the local search after it can be
@@ -24,14 +25,25 @@
 #include <time.h>
 
 #define ROUTE_BIG 1e12
+#ifndef ROUTE_K_DEFAULT
 #define ROUTE_K_DEFAULT 10
+#endif
 /* Tuned on the TSPLIB instances in tests/data/tsplib (make bench): neighbours tried at each
  * level of a 3-opt move, the longest segment a kick moves, and the acceptance threshold as
- * a fraction of the best length, used after the first 30% of the budget. */
+ * a fraction of the best length (from 30% of the budget on, fading to nothing at its end).
+ * Each can be overridden at build time (-DROUTE_K3=...) for tuning runs. */
+#ifndef ROUTE_K3
 #define ROUTE_K3 5
+#endif
+#ifndef ROUTE_KICK_SEG_MAX
 #define ROUTE_KICK_SEG_MAX 100
-#define ROUTE_ACCEPT_FRAC 4e-4
+#endif
+#ifndef ROUTE_ACCEPT_FRAC
+#define ROUTE_ACCEPT_FRAC 2e-3
+#endif
+#ifndef ROUTE_ACCEPT_AFTER
 #define ROUTE_ACCEPT_AFTER 0.3
+#endif
 
 struct solver {
     const struct route_problem *p;
@@ -1029,6 +1041,58 @@ static int check_opts(const struct route_problem *p, const struct route_opts *o,
     return GW_OK;
 }
 
+/* The TSPLIB GEO matrix with each point's sines and cosines computed once: the cosines of
+ * sums and differences come from the product formulas, leaving one acos per pair. The
+ * result equals route_dist on every pair of gr666 (checked when this was written). */
+static void fill_geo_matrix(struct solver *s)
+{
+    int nr = s->nr;
+    double *cs = s_alloc(s, 4 * (size_t)nr, sizeof *cs);
+    if (!cs) {
+        for (int i = 0; i < nr; i++)
+            for (int j = i + 1; j < nr; j++)
+                s->mat[(size_t)i * nr + j] = s->mat[(size_t)j * nr + i] =
+                    (float)route_dist(s->p, s->ids[i], s->ids[j]);
+        s->oom = 0;
+        return;
+    }
+    for (int i = 0; i < nr; i++) {
+        double la = tsp_geo_rad(s->p->x[s->ids[i]]), lo = tsp_geo_rad(s->p->y[s->ids[i]]);
+        cs[4 * i] = cos(la);
+        cs[4 * i + 1] = sin(la);
+        cs[4 * i + 2] = cos(lo);
+        cs[4 * i + 3] = sin(lo);
+    }
+    const double rrr = 6378.388;
+    for (int i = 0; i < nr; i++) {
+        const double *a = cs + 4 * i;
+        for (int j = i + 1; j < nr; j++) {
+            const double *b = cs + 4 * j;
+            double q1 = a[2] * b[2] + a[3] * b[3];
+            double q2 = a[0] * b[0] + a[1] * b[1];
+            double q3 = a[0] * b[0] - a[1] * b[1];
+            double x = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3);
+            if (x > 1)
+                x = 1;
+            double d = (double)(int)(rrr * acos(x) + 1.0);
+            s->mat[(size_t)i * nr + j] = s->mat[(size_t)j * nr + i] = (float)d;
+        }
+    }
+    free(cs);
+}
+
+/* How much of the acceptance threshold applies at this point of the budget: none in the
+ * first ROUTE_ACCEPT_AFTER of it (plain descent finds the big wins), then all of it, fading
+ * linearly to none at the end so the search settles on its best region. */
+static double accept_scale(const struct route_opts *o, long it, double t0, double deadline)
+{
+    double f = o->max_iters > 0 ? (double)it / (double)o->max_iters
+                                : (now_ms() - t0) / (deadline - t0);
+    if (f < ROUTE_ACCEPT_AFTER)
+        return 0;
+    return (1 - f) / (1 - ROUTE_ACCEPT_AFTER);
+}
+
 int route_solve(const struct route_problem *p, const struct route_opts *o, struct route_result *r,
                 struct err *e)
 {
@@ -1094,10 +1158,13 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
             rc = err_set(e, GW_ENOMEM, "out of memory for the distance matrix");
             goto out;
         }
-        for (int i = 0; i < s.nr; i++)
-            for (int j = i + 1; j < s.nr; j++)
-                s.mat[(size_t)i * s.nr + j] = s.mat[(size_t)j * s.nr + i] =
-                    (float)route_dist(p, s.ids[i], s.ids[j]);
+        if (p->metric == ROUTE_TSPLIB_GEO)
+            fill_geo_matrix(&s);
+        else
+            for (int i = 0; i < s.nr; i++)
+                for (int j = i + 1; j < s.nr; j++)
+                    s.mat[(size_t)i * s.nr + j] = s.mat[(size_t)j * s.nr + i] =
+                        (float)route_dist(p, s.ids[i], s.ids[j]);
         r->used_matrix = 1;
     }
     planar_coords(&s);
@@ -1176,10 +1243,7 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
                 acc = s.cur;
                 if (best_tour)
                     best_stale = 1;
-            } else if (s.cur <= acc ||
-                       (best_tour && s.cur <= best + thr &&
-                        (o->max_iters > 0 ? it >= ROUTE_ACCEPT_AFTER * o->max_iters
-                                          : now_ms() >= t0 + ROUTE_ACCEPT_AFTER * (deadline - t0)))) {
+            } else if (s.cur <= acc || (best_tour && s.cur <= best + thr * accept_scale(o, it, t0, deadline))) {
                 acc = s.cur;
             } else {
                 undo_log(&s);
