@@ -2,7 +2,8 @@
  * TSPLIB instances for benchmarks.
  *
  *   gridwalk route --from LAT,LON ACCOUNT...     customers in the store, from a position
- *   gridwalk route --tasks [--from LAT,LON]      the open tasks (assigned, in progress)
+ *   gridwalk route --tasks [--from LAT,LON] [--save]   the open tasks (assigned, in progress);
+ *                                               --save stores the order for the app
  *   gridwalk route --tsplib FILE [--time-ms N] [--seed S] [--method best|2opt-oropt|nn]
  *   gridwalk route --random N [--seed S] ...    a random closed instance (benchmarks)
  *
@@ -17,6 +18,7 @@
 #include "app/geo/route.h"
 #include "app/geo/tsplib.h"
 #include "data/stops.h"
+#include "data/tasks.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,13 +29,14 @@
 #include <time.h>
 
 #define SYNOPSIS                                                                               \
-    "(--from LAT,LON ACCOUNT... | --tasks [--from LAT,LON] | --tsplib FILE | --random N) "     \
+    "(--from LAT,LON ACCOUNT... | --tasks [--from LAT,LON] [--save] | --tsplib FILE | "         \
+    "--random N) "                                                                             \
     "[--time-ms N] [--seed S] [--method best|2opt-oropt|nn] [--pin ACCOUNT]... [--summary] "   \
     "[--db PATH]"
 
 struct route_args {
     const char *db_path, *from, *tsplib;
-    int tasks, summary, random_n;
+    int tasks, summary, random_n, save;
     struct route_opts opts;
     const char **accounts;
     int n_accounts;
@@ -231,6 +234,30 @@ static int run_stops(struct route_args *a)
                    st->task_uuid[0] ? "  task " : "", st->task_uuid);
         }
     }
+    if (a->save && a->tasks && rc == CLI_EXIT_OK) {
+        /* The planned order first, then the tasks without coordinates. */
+        int64_t *ids = malloc(((size_t)sl.n + 1) * sizeof *ids);
+        int w = 0;
+        if (!ids) {
+            err_set(&e, GW_ENOMEM, "out of memory");
+            free(map);
+            rc = cli_fail("route", &e);
+            goto out;
+        }
+        for (int t = 1; t < np && r.order; t++)
+            ids[w++] = sl.v[map[r.order[t]]].task_id;
+        for (int i = 0; i < sl.n; i++)
+            if (!geo_valid(sl.v[i].lat, sl.v[i].lon))
+                ids[w++] = sl.v[i].task_id;
+        int src = tasks_set_route(db, ids, w, &e);
+        free(ids);
+        if (src) {
+            free(map);
+            rc = cli_fail("route", &e);
+            goto out;
+        }
+        printf("saved the order of %d tasks\n", w);
+    }
     int n_missing = sl.n - n_ok;
     if (n_missing > 0) {
         printf("without coordinates (not routed; pin them on site): %d\n", n_missing);
@@ -279,6 +306,8 @@ int cmd_route(int argc, char **argv)
             a.tasks = 1;
         } else if (strcmp(o, "--tsplib") == 0 && has) {
             a.tsplib = argv[++i];
+        } else if (strcmp(o, "--save") == 0) {
+            a.save = 1;
         } else if (strcmp(o, "--summary") == 0) {
             a.summary = 1;
         } else if (strcmp(o, "--pin") == 0 && has) {
@@ -326,6 +355,10 @@ int cmd_route(int argc, char **argv)
     if (modes != 1) {
         rc = cli_usage("route", SYNOPSIS,
                        "give exactly one of --tsplib, --random, --tasks or customer accounts");
+        goto out;
+    }
+    if (a.save && !a.tasks) {
+        rc = cli_usage("route", SYNOPSIS, "--save works with --tasks only");
         goto out;
     }
     if (a.n_accounts > 0 && !a.from) {

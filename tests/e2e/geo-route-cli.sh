@@ -52,8 +52,15 @@ ok "pinning with a 4 m fix succeeds" test $? -eq 0
 ok "  ... and queues one customer record" \
     test "$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE kind = 'customer' AND
         payload->>'coord_source' = 'pinned' AND payload->>'coord_accuracy_m' = 4.0")" = 1
-"$gw" route --db "$db" --tasks --from 30.26620,120.16150 >"$scratch/tasks2.txt" 2>&1
+"$gw" route --db "$db" --tasks --from 30.26620,120.16150 --save >"$scratch/tasks2.txt" 2>&1
 ok "the pinned customer is now on the route" grep -q "4 stops" "$scratch/tasks2.txt"
+ok "--save stores the order for the app" grep -q "saved the order of 4 tasks" "$scratch/tasks2.txt"
+ok "  ... the first stop has route position 0" \
+    test "$(sqlite3 "$db" "SELECT c.account FROM tasks t JOIN customers c ON c.id = t.customer_id
+        WHERE t.route_pos = 0")" = 3300001
+"$gw" tasks --db "$db" >"$scratch/tasklist.txt" 2>&1
+ok "  ... and 'gridwalk tasks' lists them in that order" \
+    python3 -c 'import sys; t=open(sys.argv[1]).read(); a=[t.find(x) for x in ("3300001","3300002","3300003","3300004")]; sys.exit(0 if all(v >= 0 for v in a) and a[0] < a[1] else 1)' "$scratch/tasklist.txt"
 
 # TSPLIB: a closed tour in TOUR format whose stated length is the real one.
 "$gw" route --tsplib "$GRIDWALK_TOP/tests/data/tsplib/berlin52.tsp" --iterations 500 \
