@@ -132,7 +132,9 @@ double route_dist(const struct route_problem *p, int i, int j)
         double lat1 = tsp_geo_rad(p->x[i]), lon1 = tsp_geo_rad(p->y[i]);
         double lat2 = tsp_geo_rad(p->x[j]), lon2 = tsp_geo_rad(p->y[j]);
         double q1 = cos(lon1 - lon2), q2 = cos(lat1 - lat2), q3 = cos(lat1 + lat2);
-        return (double)(int)(rrr * acos(0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3)) + 1.0);
+        double c = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3);
+        c = c > 1 ? 1 : c < -1 ? -1 : c; /* rounding can step just outside acos's domain */
+        return (double)(int)(rrr * acos(c) + 1.0);
     }
     }
     return NAN;
@@ -1072,8 +1074,7 @@ static void fill_geo_matrix(struct solver *s)
             double q2 = a[0] * b[0] + a[1] * b[1];
             double q3 = a[0] * b[0] - a[1] * b[1];
             double x = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3);
-            if (x > 1)
-                x = 1;
+            x = x > 1 ? 1 : x < -1 ? -1 : x;
             double d = (double)(int)(rrr * acos(x) + 1.0);
             s->mat[(size_t)i * nr + j] = s->mat[(size_t)j * nr + i] = (float)d;
         }

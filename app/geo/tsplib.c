@@ -5,6 +5,7 @@
 #include "app/geo/tsplib.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,12 @@ int tsplib_read(const char *path, struct tsplib *t, struct err *e)
             if (end2 == end || id < 1 || id > t->n) {
                 rc = err_set(e, GW_EINVAL, "%s:%d: expected 'index x y' with index 1..%d",
                              path, lineno, t->n);
+                goto out;
+            }
+            if (!isfinite(x) || !isfinite(y) || fabs(x) > TSPLIB_MAX_COORD ||
+                fabs(y) > TSPLIB_MAX_COORD) {
+                rc = err_set(e, GW_EINVAL, "%s:%d: coordinates must be numbers within +-%g",
+                             path, lineno, TSPLIB_MAX_COORD);
                 goto out;
             }
             if (seen[id - 1]) {

@@ -16,6 +16,8 @@
 
 /* Instances larger than this are refused (a guard against a damaged DIMENSION line). */
 #define TSPLIB_MAX_NODES 1000000
+/* Coordinates beyond this are refused (their squared distances would overflow). */
+#define TSPLIB_MAX_COORD 1e9
 
 struct tsplib {
     char name[64];
