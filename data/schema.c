@@ -156,6 +156,10 @@ static const char *const migrations[] = {
     "  sha256 TEXT NOT NULL CHECK(length(sha256) = 64),\n"
     "  PRIMARY KEY(seq, sha256)\n"
     ") WITHOUT ROWID;\n",
+
+    /* geo: customers by position, for the map's "customers around" (a range on lat, then
+     * lon); only customers that have coordinates. */
+    "CREATE INDEX customers_geo ON customers(lat, lon) WHERE lat IS NOT NULL;\n",
 };
 
 int schema_count(void)

@@ -106,6 +106,36 @@ out:
     return rc;
 }
 
+int stops_in_box(struct db *db, double lat0, double lon0, double lat1, double lon1, int max,
+                 struct stop_list *l, struct err *e)
+{
+    memset(l, 0, sizeof *l);
+    int rc = GW_OK, cap = 0, s;
+    sqlite3_stmt *st = db_prepare(
+        db, e,
+        "SELECT account, name, lat, lon, coord_accuracy_m, '', '', NULL, 0 FROM customers "
+        "WHERE lat BETWEEN :lat0 AND :lat1 AND lon BETWEEN :lon0 AND :lon1 LIMIT :max");
+    if (!st)
+        return e ? e->code : GW_EDB;
+    db_bind_double(st, ":lat0", lat0);
+    db_bind_double(st, ":lat1", lat1);
+    db_bind_double(st, ":lon0", lon0);
+    db_bind_double(st, ":lon1", lon1);
+    db_bind_int64(st, ":max", max > 0 ? max : 0);
+    while ((s = db_step(db, st, e)) == SQLITE_ROW) {
+        if ((rc = list_grow(l, &cap, e)))
+            goto out;
+        fill(&l->v[l->n++], st);
+    }
+    if (s < 0)
+        rc = e ? e->code : GW_EDB;
+out:
+    sqlite3_finalize(st);
+    if (rc)
+        stops_free(l);
+    return rc;
+}
+
 void stops_free(struct stop_list *l)
 {
     free(l->v);

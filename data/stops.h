@@ -38,6 +38,11 @@ int stops_for_accounts(struct db *db, const char *const *accounts, int n, struct
  * priority. GW_EDB when the store fails. */
 int stops_open_tasks(struct db *db, struct stop_list *l, struct err *e);
 
+/* Customers with coordinates inside the box (degrees, lat0 <= lat1, lon0 <= lon1), at most
+ * max of them (the map shows the customers around). GW_EDB when the store fails. */
+int stops_in_box(struct db *db, double lat0, double lon0, double lat1, double lon1, int max,
+                 struct stop_list *l, struct err *e);
+
 void stops_free(struct stop_list *l);
 
 #endif

@@ -153,6 +153,33 @@ static void test_stops_list_missing_coordinates_apart(void **state)
     stops_free(&l);
 }
 
+static void test_customers_in_a_box(void **state)
+{
+    struct db *db = *state;
+    struct stop_list l;
+    struct err e = {0};
+    /* 3300002 and 3300003 are within a few hundred metres; 3300001 has no coordinates. */
+    assert_int_equal(stops_in_box(db, 30.265, 120.160, 30.270, 120.170, 100, &l, &e), GW_OK);
+    assert_int_equal(l.n, 2);
+    stops_free(&l);
+    assert_int_equal(stops_in_box(db, 30.268, 120.160, 30.270, 120.165, 100, &l, &e), GW_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].account, "3300002");
+    stops_free(&l);
+    assert_int_equal(stops_in_box(db, 30.265, 120.160, 30.270, 120.170, 1, &l, &e), GW_OK);
+    assert_int_equal(l.n, 1);
+    stops_free(&l);
+    /* The query is answered from the position index, not a scan of every customer. */
+    sqlite3_stmt *st = db_prepare(db, NULL,
+                                  "EXPLAIN QUERY PLAN SELECT account FROM customers WHERE lat "
+                                  "BETWEEN 30.2 AND 30.3 AND lon BETWEEN 120.1 AND 120.2");
+    int uses_index = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        uses_index |= strstr(db_col_text(st, 3), "customers_geo") != NULL;
+    sqlite3_finalize(st);
+    assert_true(uses_index);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +191,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_limit_is_configurable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stops_list_missing_coordinates_apart, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_customers_in_a_box, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
