@@ -166,10 +166,12 @@ static double raw_dist(const struct solver *s, int i, int j)
 
 static inline double D(const struct solver *s, int i, int j)
 {
-    if (i == s->dummy || j == s->dummy) {
+    if (s->dummy >= 0 && (i == s->dummy || j == s->dummy)) {
         int o = i == s->dummy ? j : i;
         return o == s->start ? -ROUTE_BIG : 0;
     }
+    if (s->mat) /* the hot path: kept inline */
+        return s->mat[(size_t)i * (size_t)s->nr + (size_t)j];
     return raw_dist(s, i, j);
 }
 
