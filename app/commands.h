@@ -20,6 +20,7 @@
     X("route", cmd_route, "--from LAT,LON ACCOUNT...|--tasks|--tsplib F", "plan a route")       \
     X("pin", cmd_pin, "--customer ACCOUNT --lat L --lon L --accuracy M", "set coordinates")     \
     X("gps", cmd_gps, "[--host H] [--port P] [--json]", "print the gpsd fix once")              \
+    X("map", cmd_map, "--customer ACCOUNT|--tasks [--from LAT,LON|--gps]", "draw the map")      \
     X("version", cmd_version, "", "print the version")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);

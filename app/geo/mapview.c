@@ -46,6 +46,30 @@ void mapview_center_on(struct mapview *v, double lat, double lon, double m_per_d
     v->follow = 0;
 }
 
+int mapview_locate(struct mapview *v, const struct map_scene *s, int i)
+{
+    if (i < 0 || i >= s->n || !geo_valid(s->pts[i].lat, s->pts[i].lon)) {
+        if (s->have_self)
+            mapview_center_on(v, s->self_lat, s->self_lon, MAPVIEW_LOCATE_M_PER_DOT);
+        return -1;
+    }
+    const struct map_point *p = &s->pts[i];
+    double mpd = MAPVIEW_LOCATE_M_PER_DOT;
+    if (s->have_self && geo_valid(s->self_lat, s->self_lon)) {
+        struct geo_proj g;
+        double x, y;
+        geo_proj_init(&g, p->lat, p->lon);
+        geo_project(&g, s->self_lat, s->self_lon, &x, &y);
+        /* Half the view less a margin: cols dots each side, 2 * rows dots up and down. */
+        double need = fmax(fabs(x) / (0.8 * v->canvas->cols),
+                           fabs(y) / (0.8 * 2 * (v->canvas->rows - 3)));
+        while (mpd < need && mpd < MAPVIEW_LOCATE_MAX_M_PER_DOT)
+            mpd = map_zoom_step(mpd, 1);
+    }
+    mapview_center_on(v, p->lat, p->lon, mpd);
+    return 0;
+}
+
 static void fit(struct mapview *v, const struct map_scene *s)
 {
     double lat, lon, mpd;

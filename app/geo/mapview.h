@@ -27,6 +27,7 @@ enum mapview_action {
 
 /* The scale a "locate" opens at, in metres per braille dot (a cell is 2 x 4 dots). */
 #define MAPVIEW_LOCATE_M_PER_DOT 2.0
+#define MAPVIEW_LOCATE_MAX_M_PER_DOT 50.0
 
 struct mapview {
     struct canvas *canvas;
@@ -44,6 +45,12 @@ int mapview_resize(struct mapview *v, int cols, int rows, struct err *e);
 
 /* Centres on a place at a scale (the customer page's "Locate"); stops following. */
 void mapview_center_on(struct mapview *v, double lat, double lon, double m_per_dot);
+
+/* The customer page's "Locate": centres on scene point i at MAPVIEW_LOCATE_M_PER_DOT, zoomed
+ * out just enough to show the device too when its position is known (up to
+ * MAPVIEW_LOCATE_MAX_M_PER_DOT). Returns 0, or -1 when the point has no coordinates (the
+ * view is then centred on the device, if known). */
+int mapview_locate(struct mapview *v, const struct map_scene *s, int i);
 
 /* Applies an action; returns 1 when the view changed (redraw), 0 when it could not (no fix
  * to centre on, nothing selected, already at the last zoom level). */

@@ -62,6 +62,25 @@ ok "  ... the first stop has route position 0" \
 ok "  ... and 'gridwalk tasks' lists them in that order" \
     python3 -c 'import sys; t=open(sys.argv[1]).read(); a=[t.find(x) for x in ("3300001","3300002","3300003","3300004")]; sys.exit(0 if all(v >= 0 for v in a) and a[0] < a[1] else 1)' "$scratch/tasklist.txt"
 
+# The map, as the customer page's "Locate" opens it and as the day's route.
+"$gw" map --db "$db" --customer 3300002 --from 30.26620,120.16150 --size 80x24 >"$scratch/map.txt"
+ok "map --customer draws 24 rows" test "$(wc -l <"$scratch/map.txt")" = 24
+ok "  ... with the distance and bearing to the customer on top" \
+    grep -q "王小明: 356 m, bearing 47 NE" "$scratch/map.txt"
+ok "  ... the customer at the centre, the device and the customers around labelled" \
+    python3 - "$scratch/map.txt" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().split("\n")
+assert rows[12][40] == "O", rows[12]  # the centre cell of an 80 x 24 map
+text = "\n".join(rows)
+assert "@" in text and "杭州西湖宾馆" in text, text
+PY
+"$gw" map --db "$db" --tasks --from 30.26620,120.16150 --size 120x40 >"$scratch/tmap.txt"
+ok "map --tasks numbers the stops in walking order" \
+    bash -c "grep -q '1.杭州西湖宾馆' '$scratch/tmap.txt' && grep -q '2.王小明' '$scratch/tmap.txt'"
+"$gw" map --db "$db" --customer nosuch --from 30.26620,120.16150 >/dev/null 2>"$scratch/maperr.txt"
+ok "map of an unknown customer fails, naming it" grep -q "nosuch" "$scratch/maperr.txt"
+
 # TSPLIB: a closed tour in TOUR format whose stated length is the real one.
 "$gw" route --tsplib "$GRIDWALK_TOP/tests/data/tsplib/berlin52.tsp" --iterations 500 \
     >"$scratch/b52.tour"

@@ -74,6 +74,20 @@ static void test_locate_centres_the_customer(void **state)
     assert_string_equal(c->cells[(size_t)r * c->cols + col].text, "O");
     assert_int_equal(c->cells[(size_t)r * c->cols + col].role, CR_SELECTED);
     assert_true(text_on_row(c, 0, "王小明: 356 m, bearing 47 NE"));
+
+    /* "Locate" zooms out just enough to show the device as well, still centred. */
+    assert_int_equal(mapview_locate(&v, &s, 1), 0);
+    c = mapview_render(&v, &s);
+    assert_true(v.m_per_dot > MAPVIEW_LOCATE_M_PER_DOT);
+    cell_of(&v, pts[1].lat, pts[1].lon, &r, &col);
+    assert_true(r == 11 && col == 40);
+    cell_of(&v, s.self_lat, s.self_lon, &r, &col);
+    assert_true(r >= 0 && r < 22 && col >= 0 && col < 80);
+    assert_string_equal(c->cells[(size_t)r * c->cols + col].text, "@");
+    /* Without a fix it stays close in. */
+    s.have_self = 0;
+    assert_int_equal(mapview_locate(&v, &s, 1), 0);
+    assert_true(v.m_per_dot == MAPVIEW_LOCATE_M_PER_DOT);
     mapview_done(&v);
 }
 
