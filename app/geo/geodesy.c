@@ -20,6 +20,22 @@ double geo_haversine_m(double lat1, double lon1, double lat2, double lon2)
     return 2 * GEO_MEAN_RADIUS_M * asin(sqrt(a));
 }
 
+double geo_fast_distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+    const double a = GEO_WGS84_A, f = GEO_WGS84_F;
+    double e2 = f * (2 - f);
+    double pm = (lat1 + lat2) / 2 * DEG, sp = sin(pm);
+    double w2 = 1 - e2 * sp * sp, w = sqrt(w2);
+    double M = a * (1 - e2) / (w2 * w), N = a / w;
+    double dl = lon2 - lon1;
+    if (dl > 180)
+        dl -= 360;
+    else if (dl < -180)
+        dl += 360;
+    double dy = (lat2 - lat1) * DEG * M, dx = dl * DEG * N * cos(pm);
+    return sqrt(dx * dx + dy * dy);
+}
+
 double geo_bearing_deg(double lat1, double lon1, double lat2, double lon2)
 {
     double az;

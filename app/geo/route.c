@@ -32,6 +32,8 @@
  * level of a 3-opt move, the longest segment a kick moves, and the acceptance threshold as
  * a fraction of the best length (from 30% of the budget on, fading to nothing at its end).
  * Each can be overridden at build time (-DROUTE_K3=...) for tuning runs. */
+/* Up to this many stops the matrix holds exact Vincenty distances. */
+#define ROUTE_VINCENTY_MAX 200
 #ifndef ROUTE_K3
 #define ROUTE_K3 5
 #endif
@@ -1163,6 +1165,15 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
         }
         if (p->metric == ROUTE_TSPLIB_GEO)
             fill_geo_matrix(&s);
+        else if (p->metric == ROUTE_GEODESIC && s.nr > ROUTE_VINCENTY_MAX)
+            /* Vincenty for every pair would take most of the budget; the mid-latitude
+             * formula is within centimetres at a city's scale. Lengths reported stay
+             * Vincenty's. */
+            for (int i = 0; i < s.nr; i++)
+                for (int j = i + 1; j < s.nr; j++)
+                    s.mat[(size_t)i * s.nr + j] = s.mat[(size_t)j * s.nr + i] =
+                        (float)geo_fast_distance_m(p->x[s.ids[i]], p->y[s.ids[i]],
+                                                   p->x[s.ids[j]], p->y[s.ids[j]]);
         else
             for (int i = 0; i < s.nr; i++)
                 for (int j = i + 1; j < s.nr; j++)

@@ -23,7 +23,9 @@
 #define ROUTE_MATRIX_MAX 2000
 
 enum route_metric {
-    ROUTE_GEODESIC,   /* x = latitude, y = longitude in degrees; metres on WGS-84 */
+    ROUTE_GEODESIC,   /* x = latitude, y = longitude in degrees; metres on WGS-84 (planned
+                         with Vincenty up to 200 stops, the mid-latitude formula above;
+                         lengths are always Vincenty's) */
     ROUTE_PLANAR,     /* plain Euclidean distance, unrounded */
     ROUTE_EUC_2D,     /* TSPLIB: nint(sqrt(dx^2 + dy^2)) */
     ROUTE_CEIL_2D,    /* TSPLIB: ceil(sqrt(dx^2 + dy^2)) */

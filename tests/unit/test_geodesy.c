@@ -48,6 +48,21 @@ static void test_city_distances_and_bearings(void **state)
     assert_true(fabs(h - e) / e < 0.005);
 }
 
+static void test_fast_distance_agrees(void **state)
+{
+    (void)state;
+    /* City scale: a part in 10^5 of the ellipsoidal distance; 100 km: a part in 10^4. */
+    for (int i = 0; i < 50; i++) {
+        double la = 30.2 + 0.002 * i, lo = 120.1 + 0.0017 * i;
+        double v = geo_distance_m(30.25, 120.15, la, lo);
+        double f = geo_fast_distance_m(30.25, 120.15, la, lo);
+        if (v > 0)
+            assert_true(fabs(f - v) / v < 1e-5);
+    }
+    double v = geo_distance_m(30.0, 120.0, 30.6, 120.7);
+    assert_true(fabs(geo_fast_distance_m(30.0, 120.0, 30.6, 120.7) - v) / v < 1e-4);
+}
+
 static void test_unknown_stays_unknown(void **state)
 {
     (void)state;
@@ -188,6 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vincenty_reference_line),
         cmocka_unit_test(test_city_distances_and_bearings),
+        cmocka_unit_test(test_fast_distance_agrees),
         cmocka_unit_test(test_unknown_stays_unknown),
         cmocka_unit_test(test_compass),
         cmocka_unit_test(test_projection),
