@@ -344,14 +344,31 @@ int canvas_label(struct canvas *c, int row, int col, const char *text, int max_c
         show = buf;
         w = used + 1;
     }
-    const int cand[][2] = {{0, 2},      {0, -w - 1}, {-1, 1},    {1, 1},
-                           {-1, -w / 2}, {1, -w / 2}, {-1, -w},  {1, -w}};
+    /* The marker's width (route numbers take up to three cells). */
+    int mw = 1;
+    size_t base = (size_t)row * c->cols;
+    while (row >= 0 && row < c->rows && col + mw < c->cols && c->taken[base + col + mw] &&
+           c->cells[base + col + mw].role == c->cells[base + col].role)
+        mw++;
+    /* Beside the marker (with a blank between, so route dots never touch the text), else
+     * above or below it. */
+    const int cand[][3] = {{0, mw, 1},  {0, -w - 1, -1}, {-1, 1, 0},  {1, 1, 0},
+                           {-1, -w / 2, 0}, {1, -w / 2, 0}, {-1, -w, 0}, {1, -w, 0}};
     for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
-        int r = row + cand[i][0], cl = col + cand[i][1];
-        if (free_span(c, r, cl, w)) {
+        int r = row + cand[i][0], cl = col + cand[i][1], pad = cand[i][2];
+        int span_w = w + (pad != 0);
+        if (!free_span(c, r, cl, span_w))
+            continue;
+        if (pad == 1) {
+            put_text(c, r, cl, " ", 1, role);
+            put_text(c, r, cl + 1, show, w, role);
+        } else if (pad == -1) {
             put_text(c, r, cl, show, w, role);
-            return 1;
+            put_text(c, r, cl + w, " ", 1, role);
+        } else {
+            put_text(c, r, cl, show, w, role);
         }
+        return 1;
     }
     return 0;
 }
