@@ -7,7 +7,8 @@
  *   gridwalk route --tsplib FILE [--time-ms N] [--seed S] [--method best|2opt-oropt|nn]
  *   gridwalk route --random N [--seed S] ...    a random closed instance (benchmarks)
  *
- * Options common to all: --time-ms N (budget, default 100), --seed S, --method M, --pin
+ * Options common to all: --time-ms N (budget, default 100) or --iterations N (a fixed number
+ * of kicks, the same result for a seed on any machine), --seed S, --method M, --pin
  * ACCOUNT (repeatable: visit these first, in this order), --summary (one line: name, stops,
  * length, kicks, milliseconds). */
 #include "gridwalk/config.h"
@@ -31,7 +32,8 @@
 #define SYNOPSIS                                                                               \
     "(--from LAT,LON ACCOUNT... | --tasks [--from LAT,LON] [--save] | --tsplib FILE | "         \
     "--random N) "                                                                             \
-    "[--time-ms N] [--seed S] [--method best|2opt-oropt|nn] [--pin ACCOUNT]... [--summary] "   \
+    "[--time-ms N | --iterations N] [--seed S] [--method best|2opt-oropt|nn] [--pin ACCOUNT]... " \
+    "[--summary] "                                                                             \
     "[--db PATH]"
 
 struct route_args {
