@@ -193,6 +193,12 @@ static int run_stops(struct route_args *a)
         }
     int n_pins = 0;
     for (int q = 0; q < a->n_pins; q++) {
+        for (int r2 = 0; r2 < q; r2++)
+            if (strcmp(a->pins[q], a->pins[r2]) == 0) {
+                free(map);
+                rc = cli_usage("route", SYNOPSIS, "--pin %s is given twice", a->pins[q]);
+                goto out;
+            }
         int found = -1;
         for (int i = 1; i < np; i++)
             if (strcmp(sl.v[map[i]].account, a->pins[q]) == 0)
