@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SYNOPSIS                                                                               \
-    "(--customer ACCOUNT | --tasks) [--from LAT,LON | --gps [--port P]] [--size COLSxROWS] "   \
+#define SYNOPSIS                                                                                   \
+    "(--customer ACCOUNT | --tasks) [--from LAT,LON | --gps [--port P]] [--size COLSxROWS] "       \
     "[--zoom M] [--db PATH]"
 #define MAP_AROUND_MAX 400
 

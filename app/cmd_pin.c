@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SYNOPSIS                                                                               \
-    "--customer ACCOUNT (--lat L --lon L --accuracy M | --gps [--host H] [--port P] "          \
+#define SYNOPSIS                                                                                   \
+    "--customer ACCOUNT (--lat L --lon L --accuracy M | --gps [--host H] [--port P] "              \
     "[--wait S]) [--max-accuracy M] [--db PATH]"
 
 static int parse_double(const char *s, double *out)

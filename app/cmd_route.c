@@ -29,11 +29,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#define SYNOPSIS                                                                               \
-    "(--from LAT,LON ACCOUNT... | --tasks [--from LAT,LON] [--save] | --tsplib FILE | "         \
-    "--random N) "                                                                             \
-    "[--time-ms N | --iterations N] [--seed S] [--method best|2opt-oropt|nn] [--pin ACCOUNT]... " \
-    "[--summary] "                                                                             \
+#define SYNOPSIS                                                                                   \
+    "(--from LAT,LON ACCOUNT... | --tasks [--from LAT,LON] [--save] | --tsplib FILE | "            \
+    "--random N) "                                                                                 \
+    "[--time-ms N | --iterations N] [--seed S] [--method best|2opt-oropt|nn] [--pin ACCOUNT]... "  \
+    "[--summary] "                                                                                 \
     "[--db PATH]"
 
 struct route_args {
@@ -205,8 +205,8 @@ static int run_stops(struct route_args *a)
                 found = i;
         if (found < 0) {
             free(map);
-            rc = cli_usage("route", SYNOPSIS,
-                           "--pin %s is not one of the stops with coordinates", a->pins[q]);
+            rc = cli_usage("route", SYNOPSIS, "--pin %s is not one of the stops with coordinates",
+                           a->pins[q]);
             goto out;
         }
         pins[n_pins++] = found;
@@ -226,7 +226,8 @@ static int run_stops(struct route_args *a)
         }
         char total[32];
         geo_format_distance(r.length, total, sizeof total);
-        printf("route from %.6f,%.6f: %d stop%s, %s\n", lat, lon, n_ok, n_ok == 1 ? "" : "s", total);
+        printf("route from %.6f,%.6f: %d stop%s, %s\n", lat, lon, n_ok, n_ok == 1 ? "" : "s",
+               total);
         double cum = 0;
         for (int t = 1; t < np; t++) {
             int a0 = r.order[t - 1], a1 = r.order[t];

@@ -39,9 +39,10 @@ int stops_for_accounts(struct db *db, const char *const *accounts, int n, struct
 {
     memset(l, 0, sizeof *l);
     int rc = GW_OK, cap = 0;
-    sqlite3_stmt *st = db_prepare(db, e,
-                                  "SELECT account, name, lat, lon, coord_accuracy_m, '', '', NULL, 0 "
-                                  "FROM customers WHERE account = :account");
+    sqlite3_stmt *st =
+        db_prepare(db, e,
+                   "SELECT account, name, lat, lon, coord_accuracy_m, '', '', NULL, 0 "
+                   "FROM customers WHERE account = :account");
     if (!st)
         return e ? e->code : GW_EDB;
     l->unknown = calloc((size_t)n + 1, sizeof *l->unknown);
@@ -84,12 +85,12 @@ int stops_open_tasks(struct db *db, struct stop_list *l, struct err *e)
 {
     memset(l, 0, sizeof *l);
     int rc = GW_OK, cap = 0, s;
-    sqlite3_stmt *st = db_prepare(
-        db, e,
-        "SELECT c.account, c.name, c.lat, c.lon, c.coord_accuracy_m, t.uuid, t.state, "
-        "t.route_pos, t.id FROM tasks t JOIN customers c ON c.id = t.customer_id "
-        "WHERE t.state IN ('assigned','in-progress') "
-        "ORDER BY t.route_pos IS NULL, t.route_pos, t.priority DESC, t.id");
+    sqlite3_stmt *st =
+        db_prepare(db, e,
+                   "SELECT c.account, c.name, c.lat, c.lon, c.coord_accuracy_m, t.uuid, t.state, "
+                   "t.route_pos, t.id FROM tasks t JOIN customers c ON c.id = t.customer_id "
+                   "WHERE t.state IN ('assigned','in-progress') "
+                   "ORDER BY t.route_pos IS NULL, t.route_pos, t.priority DESC, t.id");
     if (!st)
         return e ? e->code : GW_EDB;
     while ((s = db_step(db, st, e)) == SQLITE_ROW) {

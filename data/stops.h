@@ -14,12 +14,12 @@
 struct stop {
     char account[64];
     char name[192];
-    double lat, lon;              /* NaN when the customer has no coordinates */
-    double coord_accuracy_m;      /* NaN when unknown */
-    int64_t task_id;              /* 0 when the stop is not a task */
-    char task_uuid[DB_UUID_LEN];  /* "" when the stop is not a task */
+    double lat, lon;             /* NaN when the customer has no coordinates */
+    double coord_accuracy_m;     /* NaN when unknown */
+    int64_t task_id;             /* 0 when the stop is not a task */
+    char task_uuid[DB_UUID_LEN]; /* "" when the stop is not a task */
     char task_state[16];
-    int64_t route_pos;            /* the task's saved position, -1 when none */
+    int64_t route_pos; /* the task's saved position, -1 when none */
 };
 
 struct stop_list {

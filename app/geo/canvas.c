@@ -15,8 +15,8 @@
 
 #define MAP_LABEL_MAX 24
 
-static const double zoom_levels[] = {0.25, 0.5, 1,   1.5, 2,    3,    5,    7,    10,   15,
-                                     20,   30,  50,  70,  100,  150,  200,  300,  500,  700,
+static const double zoom_levels[] = {0.25, 0.5,  1,    1.5,  2,    3,    5,     7,    10,  15,
+                                     20,   30,   50,   70,   100,  150,  200,   300,  500, 700,
                                      1000, 1500, 2000, 3000, 5000, 7000, 10000, 20000};
 #define N_ZOOM (int)(sizeof zoom_levels / sizeof zoom_levels[0])
 
@@ -133,7 +133,7 @@ void canvas_to_dots(const struct canvas *c, double lat, double lon, double *dx, 
 {
     double x, y;
     geo_project(&c->proj, lat, lon, &x, &y);
-    *dx = c->cols + x / c->m_per_dot;     /* the centre is at dot (2*cols/2, 4*rows/2) */
+    *dx = c->cols + x / c->m_per_dot; /* the centre is at dot (2*cols/2, 4*rows/2) */
     *dy = 2.0 * c->rows - y / c->m_per_dot;
 }
 
@@ -212,8 +212,7 @@ void canvas_line(struct canvas *c, double lat1, double lon1, double lat2, double
         set_dot(c, (int)floor(x0 + dx * s / steps), (int)floor(y0 + dy * s / steps), role);
 }
 
-void canvas_circle(struct canvas *c, double lat, double lon, double radius_m,
-                   enum canvas_role role)
+void canvas_circle(struct canvas *c, double lat, double lon, double radius_m, enum canvas_role role)
 {
     if (!geo_valid(lat, lon) || !(radius_m > 0))
         return;
@@ -352,8 +351,8 @@ int canvas_label(struct canvas *c, int row, int col, const char *text, int max_c
         mw++;
     /* Beside the marker (with a blank between, so route dots never touch the text), else
      * above or below it. */
-    const int cand[][3] = {{0, mw, 1},  {0, -w - 1, -1}, {-1, 1, 0},  {1, 1, 0},
-                           {-1, -w / 2, 0}, {1, -w / 2, 0}, {-1, -w, 0}, {1, -w, 0}};
+    const int cand[][3] = {{0, mw, 1},      {0, -w - 1, -1}, {-1, 1, 0},  {1, 1, 0},
+                           {-1, -w / 2, 0}, {1, -w / 2, 0},  {-1, -w, 0}, {1, -w, 0}};
     for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
         int r = row + cand[i][0], cl = col + cand[i][1], pad = cand[i][2];
         int span_w = w + (pad != 0);
@@ -501,8 +500,7 @@ void canvas_render(struct canvas *c, const struct map_scene *s)
                 rowv[i] = -1;
         }
     if (s->have_self)
-        canvas_marker(c, s->self_lat, s->self_lon, s->self_stale ? "?" : "@", CR_SELF, NULL,
-                      NULL);
+        canvas_marker(c, s->self_lat, s->self_lon, s->self_stale ? "?" : "@", CR_SELF, NULL, NULL);
 
     /* Labels: selected, next, the route in order, then the rest nearest the centre first. */
     int k = 0;

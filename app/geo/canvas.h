@@ -21,8 +21,8 @@
 /* What a cell shows, so the screen can colour it. */
 enum canvas_role {
     CR_EMPTY,
-    CR_ROUTE,     /* braille dots of the route */
-    CR_ACCURACY,  /* braille dots of the fix's accuracy circle */
+    CR_ROUTE,    /* braille dots of the route */
+    CR_ACCURACY, /* braille dots of the fix's accuracy circle */
     CR_CUSTOMER,
     CR_STOP_DONE,
     CR_SELECTED,
@@ -31,20 +31,20 @@ enum canvas_role {
     CR_LABEL_SELECTED,
     CR_SCALE,
     CR_NORTH,
-    CR_INFO,      /* the distance/bearing line and the status line */
+    CR_INFO, /* the distance/bearing line and the status line */
 };
 
 struct canvas_cell {
-    char text[8];   /* one glyph in UTF-8; "" for the second column of a wide glyph */
-    uint8_t role;   /* enum canvas_role */
+    char text[8]; /* one glyph in UTF-8; "" for the second column of a wide glyph */
+    uint8_t role; /* enum canvas_role */
 };
 
 struct canvas {
     int cols, rows;
-    struct canvas_cell *cells;  /* rows * cols */
-    uint8_t *dots;              /* braille bits per cell */
+    struct canvas_cell *cells; /* rows * cols */
+    uint8_t *dots;             /* braille bits per cell */
     uint8_t *dot_role;
-    uint8_t *taken;             /* a marker, label or overlay owns the cell */
+    uint8_t *taken; /* a marker, label or overlay owns the cell */
     struct geo_proj proj;
     double m_per_dot;
 };
@@ -55,23 +55,23 @@ struct canvas {
 #define MAP_DONE 2u
 #define MAP_NEXT 4u
 struct map_point {
-    double lat, lon;     /* NaN: not drawn */
-    const char *label;   /* UTF-8, may be NULL */
-    int route_no;        /* 1.. for stops on the route (drawn as the number), 0 otherwise */
+    double lat, lon;   /* NaN: not drawn */
+    const char *label; /* UTF-8, may be NULL */
+    int route_no;      /* 1.. for stops on the route (drawn as the number), 0 otherwise */
     unsigned flags;
 };
 
 struct map_scene {
-    int have_self;              /* the device's position is known */
+    int have_self; /* the device's position is known */
     double self_lat, self_lon;
-    double self_acc_m;          /* horizontal error (NaN = unknown): drawn as a circle */
-    int self_stale;             /* the position is old: drawn hollow */
+    double self_acc_m; /* horizontal error (NaN = unknown): drawn as a circle */
+    int self_stale;    /* the position is old: drawn hollow */
     const struct map_point *pts;
     int n;
-    const int *route;           /* indices into pts in visiting order (from self if known) */
+    const int *route; /* indices into pts in visiting order (from self if known) */
     int n_route;
-    int selected;               /* index into pts, or -1 */
-    const char *status;         /* optional text for the bottom row (e.g. the GPS state) */
+    int selected;       /* index into pts, or -1 */
+    const char *status; /* optional text for the bottom row (e.g. the GPS state) */
 };
 
 /* A canvas of cols x rows cells (at least 20 x 6). NULL when out of memory or too small. */

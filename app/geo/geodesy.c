@@ -73,14 +73,15 @@ double geo_inverse(double lat1, double lon1, double lat2, double lon2, double *a
         double C = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha));
         lambda_prev = lambda;
         lambda = L + (1 - C) * f * sin_alpha *
-                         (sigma + C * sin_sigma *
-                                      (cos_2sm + C * cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)));
+                         (sigma +
+                          C * sin_sigma * (cos_2sm + C * cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)));
     } while (fabs(lambda - lambda_prev) > 1e-12 && ++iter < 200);
     if (iter >= 200) {
         /* Nearly antipodal: Vincenty does not converge. A field route never gets here. */
         if (az1_deg) {
             double y = sin(L) * cos(lat2 * DEG);
-            double x = cos(lat1 * DEG) * sin(lat2 * DEG) - sin(lat1 * DEG) * cos(lat2 * DEG) * cos(L);
+            double x =
+                cos(lat1 * DEG) * sin(lat2 * DEG) - sin(lat1 * DEG) * cos(lat2 * DEG) * cos(L);
             *az1_deg = fmod(atan2(y, x) / DEG + 360.0, 360.0);
         }
         return geo_haversine_m(lat1, lon1, lat2, lon2);
@@ -88,12 +89,11 @@ double geo_inverse(double lat1, double lon1, double lat2, double lon2, double *a
     double u2 = cos2_alpha * (a * a - b * b) / (b * b);
     double A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
     double B = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
-    double dsigma =
-        B * sin_sigma *
-        (cos_2sm + B / 4 *
-                       (cos_sigma * (-1 + 2 * cos_2sm * cos_2sm) -
-                        B / 6 * cos_2sm * (-3 + 4 * sin_sigma * sin_sigma) *
-                            (-3 + 4 * cos_2sm * cos_2sm)));
+    double dsigma = B * sin_sigma *
+                    (cos_2sm + B / 4 *
+                                   (cos_sigma * (-1 + 2 * cos_2sm * cos_2sm) -
+                                    B / 6 * cos_2sm * (-3 + 4 * sin_sigma * sin_sigma) *
+                                        (-3 + 4 * cos_2sm * cos_2sm)));
     if (az1_deg) {
         double az = atan2(cosU2 * sin_l, cosU1 * sinU2 - sinU1 * cosU2 * cos_l) / DEG;
         *az1_deg = fmod(az + 360.0, 360.0);

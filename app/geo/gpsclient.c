@@ -313,8 +313,8 @@ void gps_fixinfo_json(const struct gps_fixinfo *f, char *buf, size_t n)
              "{\"state\":\"%s\",\"mode\":%d,\"lat\":%s,\"lon\":%s,\"alt_m\":%s,\"eph_m\":%s,"
              "\"epv_m\":%s,\"sats_used\":%s,\"sats_visible\":%s,\"fix_time\":%s,\"age_s\":%s,"
              "\"fixes\":%ld,\"connects\":%ld}",
-             gpsc_state_name(f->state), f->mode, lat, lon, alt, eph, epv, su, sv, ft, age,
-             f->fixes, f->connects);
+             gpsc_state_name(f->state), f->mode, lat, lon, alt, eph, epv, su, sv, ft, age, f->fixes,
+             f->connects);
 }
 
 int gps_fixinfo_good_enough(const struct gps_fixinfo *f, double limit_m)

@@ -25,11 +25,11 @@ enum gpsc_state { GPSC_NO_GPSD, GPSC_NO_FIX, GPSC_FIX, GPSC_STALE };
 
 struct gps_fixinfo {
     enum gpsc_state state;
-    int have_fix;            /* a position was ever received (lat/lon below are valid) */
-    int mode;                /* latest mode from gpsd: 0 unseen, 1 none, 2 2D, 3 3D */
-    double lat, lon;         /* degrees of the last fix; NaN when there was none */
-    double alt_m;            /* height above the ellipsoid, NaN unless a 3D fix */
-    double eph_m, epv_m;     /* horizontal/vertical 95% error estimates, NaN = unknown */
+    int have_fix;                /* a position was ever received (lat/lon below are valid) */
+    int mode;                    /* latest mode from gpsd: 0 unseen, 1 none, 2 2D, 3 3D */
+    double lat, lon;             /* degrees of the last fix; NaN when there was none */
+    double alt_m;                /* height above the ellipsoid, NaN unless a 3D fix */
+    double eph_m, epv_m;         /* horizontal/vertical 95% error estimates, NaN = unknown */
     double speed_mps, track_deg; /* NaN = unknown */
     int sats_used, sats_visible; /* -1 = unknown */
     struct timespec fix_time;    /* the receiver's UTC time of the last fix (0 = none) */

@@ -61,8 +61,8 @@ int mapview_locate(struct mapview *v, const struct map_scene *s, int i)
         geo_proj_init(&g, p->lat, p->lon);
         geo_project(&g, s->self_lat, s->self_lon, &x, &y);
         /* Half the view less a margin: cols dots each side, 2 * rows dots up and down. */
-        double need = fmax(fabs(x) / (0.8 * v->canvas->cols),
-                           fabs(y) / (0.8 * 2 * (v->canvas->rows - 3)));
+        double need =
+            fmax(fabs(x) / (0.8 * v->canvas->cols), fabs(y) / (0.8 * 2 * (v->canvas->rows - 3)));
         while (mpd < need && mpd < MAPVIEW_LOCATE_MAX_M_PER_DOT)
             mpd = map_zoom_step(mpd, 1);
     }
@@ -102,8 +102,12 @@ int mapview_action(struct mapview *v, enum mapview_action a, const struct map_sc
         if (isnan(v->lat))
             return 0;
         map_pan(&v->lat, &v->lon, v->m_per_dot,
-                a == MV_PAN_LEFT ? -qc : a == MV_PAN_RIGHT ? qc : 0,
-                a == MV_PAN_UP ? -qr : a == MV_PAN_DOWN ? qr : 0);
+                a == MV_PAN_LEFT    ? -qc
+                : a == MV_PAN_RIGHT ? qc
+                                    : 0,
+                a == MV_PAN_UP     ? -qr
+                : a == MV_PAN_DOWN ? qr
+                                   : 0);
         v->follow = 0;
         return 1;
     case MV_CENTER_SELF:
@@ -153,8 +157,7 @@ const struct canvas *mapview_render(struct mapview *v, const struct map_scene *s
     }
     if (isnan(v->lat))
         fit(v, s);
-    canvas_reset(v->canvas, isnan(v->lat) ? 0 : v->lat, isnan(v->lon) ? 0 : v->lon,
-                 v->m_per_dot);
+    canvas_reset(v->canvas, isnan(v->lat) ? 0 : v->lat, isnan(v->lon) ? 0 : v->lon, v->m_per_dot);
     if (!isnan(v->lat))
         canvas_render(v->canvas, s);
     else if (s->status)

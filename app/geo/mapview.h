@@ -20,9 +20,9 @@ enum mapview_action {
     MV_PAN_DOWN,
     MV_PAN_LEFT,
     MV_PAN_RIGHT,
-    MV_CENTER_SELF,     /* and follow the device as it moves */
+    MV_CENTER_SELF, /* and follow the device as it moves */
     MV_CENTER_SELECTED,
-    MV_FIT,             /* everything in the scene */
+    MV_FIT, /* everything in the scene */
 };
 
 /* The scale a "locate" opens at, in metres per braille dot (a cell is 2 x 4 dots). */
@@ -31,9 +31,9 @@ enum mapview_action {
 
 struct mapview {
     struct canvas *canvas;
-    double lat, lon;      /* centre; NaN until the first render or centring */
+    double lat, lon; /* centre; NaN until the first render or centring */
     double m_per_dot;
-    int follow;           /* keep the device at the centre */
+    int follow; /* keep the device at the centre */
 };
 
 /* A view for a map area of cols x rows cells. GW_ENOMEM / GW_EINVAL (too small: under 20x6).

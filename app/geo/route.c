@@ -49,32 +49,32 @@
 
 struct solver {
     const struct route_problem *p;
-    int nr;            /* real points in the sub-problem */
-    int m;             /* nodes in the cycle: nr, plus the dummy for open paths */
-    int *ids;          /* internal index -> problem index */
-    int dummy;         /* internal index of the dummy, or -1 */
-    int start;         /* internal index of the start */
-    float *mat;        /* nr x nr distances, or NULL above ROUTE_MATRIX_MAX */
-    double *px, *py;   /* planar coordinates (neighbour grid, and distances without a matrix
-                          for geodesic problems) */
+    int nr;          /* real points in the sub-problem */
+    int m;           /* nodes in the cycle: nr, plus the dummy for open paths */
+    int *ids;        /* internal index -> problem index */
+    int dummy;       /* internal index of the dummy, or -1 */
+    int start;       /* internal index of the start */
+    float *mat;      /* nr x nr distances, or NULL above ROUTE_MATRIX_MAX */
+    double *px, *py; /* planar coordinates (neighbour grid, and distances without a matrix
+                        for geodesic problems) */
     int k;
-    int *nbr;          /* m * k candidate neighbours, nearest first */
+    int *nbr; /* m * k candidate neighbours, nearest first */
     int *tour, *pos;
     int *queue;
     unsigned char *inq;
     int qhead, qlen;
-    int *log;          /* position pairs of the reversals since the last kick */
+    int *log; /* position pairs of the reversals since the last kick */
     size_t log_len, log_cap;
     int logging;
-    double cur;        /* current tour length (with the dummy's -BIG) */
-    double eps;        /* smallest improvement worth taking */
+    double cur; /* current tour length (with the dummy's -BIG) */
+    double eps; /* smallest improvement worth taking */
     uint64_t rng;
     size_t bytes;
     int oom;
-    int use_lk;        /* sequential 3-opt moves in the local search */
-    int k3;            /* neighbours tried at each level of a 3-opt move */
-    int kick_seg;      /* longest segment a kick moves */
-    double acc_frac;   /* acceptance threshold as a fraction of the best length */
+    int use_lk;      /* sequential 3-opt moves in the local search */
+    int k3;          /* neighbours tried at each level of a 3-opt move */
+    int kick_seg;    /* longest segment a kick moves */
+    double acc_frac; /* acceptance threshold as a fraction of the best length */
 };
 
 static void *s_alloc(struct solver *s, size_t n, size_t size)
@@ -400,7 +400,6 @@ static int improve_oropt(struct solver *s, int a)
     return 0;
 }
 
-
 /* b lies on the path from a forward to c (inclusive). */
 static inline int between(const struct solver *s, int a, int b, int c)
 {
@@ -552,8 +551,8 @@ static int kick_local(struct solver *s)
             if (bad)
                 continue;
         }
-        double delta = D(s, t0, c1) + D(s, c2, b1) + D(s, b2, d1) - D(s, t0, b1) -
-                       D(s, b2, c1) - D(s, c2, d1);
+        double delta =
+            D(s, t0, c1) + D(s, c2, b1) + D(s, b2, d1) - D(s, t0, b1) - D(s, b2, c1) - D(s, c2, d1);
         swap_segments(s, (i + 1) % m, (i + l1) % m, (i + l1 + l2) % m);
         s->cur += delta;
         push(s, t0);
@@ -1091,8 +1090,8 @@ static void fill_geo_matrix(struct solver *s)
  * linearly to none at the end so the search settles on its best region. */
 static double accept_scale(const struct route_opts *o, long it, double t0, double deadline)
 {
-    double f = o->max_iters > 0 ? (double)it / (double)o->max_iters
-                                : (now_ms() - t0) / (deadline - t0);
+    double f =
+        o->max_iters > 0 ? (double)it / (double)o->max_iters : (now_ms() - t0) / (deadline - t0);
     if (f < ROUTE_ACCEPT_AFTER)
         return 0;
     return (1 - f) / (1 - ROUTE_ACCEPT_AFTER);
@@ -1172,8 +1171,8 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
             for (int i = 0; i < s.nr; i++)
                 for (int j = i + 1; j < s.nr; j++)
                     s.mat[(size_t)i * s.nr + j] = s.mat[(size_t)j * s.nr + i] =
-                        (float)geo_fast_distance_m(p->x[s.ids[i]], p->y[s.ids[i]],
-                                                   p->x[s.ids[j]], p->y[s.ids[j]]);
+                        (float)geo_fast_distance_m(p->x[s.ids[i]], p->y[s.ids[i]], p->x[s.ids[j]],
+                                                   p->y[s.ids[j]]);
         else
             for (int i = 0; i < s.nr; i++)
                 for (int j = i + 1; j < s.nr; j++)
@@ -1257,7 +1256,8 @@ int route_solve(const struct route_problem *p, const struct route_opts *o, struc
                 acc = s.cur;
                 if (best_tour)
                     best_stale = 1;
-            } else if (s.cur <= acc || (best_tour && s.cur <= best + thr * accept_scale(o, it, t0, deadline))) {
+            } else if (s.cur <= acc ||
+                       (best_tour && s.cur <= best + thr * accept_scale(o, it, t0, deadline))) {
                 acc = s.cur;
             } else {
                 undo_log(&s);

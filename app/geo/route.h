@@ -6,8 +6,8 @@
  * neighbour candidates) and improves it with 2-opt, Or-opt and sequential 3-opt moves driven
  * by neighbour lists and don't-look bits, then, within a time or iteration budget, with an
  * iterated local search (local segment-exchange kicks, kept when not worse than the current
- * tour or, later in the budget, within a small threshold of the best). Below ROUTE_MATRIX_MAX stops distances
- * are cached in a matrix; above it memory stays linear in the stops. The planner owns its
+ * tour or, later in the budget, within a small threshold of the best). Below ROUTE_MATRIX_MAX stops
+ * distances are cached in a matrix; above it memory stays linear in the stops. The planner owns its
  * scratch memory and frees it before returning; it does no I/O and knows nothing of gpsd,
  * screens or the store. */
 #ifndef GRIDWALK_GEO_ROUTE_H
@@ -34,36 +34,36 @@ enum route_metric {
 };
 
 struct route_problem {
-    int n;                    /* number of points, >= 1 */
+    int n; /* number of points, >= 1 */
     enum route_metric metric;
-    const double *x, *y;      /* n coordinates each, borrowed */
+    const double *x, *y; /* n coordinates each, borrowed */
 };
 
 enum route_method {
-    ROUTE_METHOD_BEST,   /* construct, local search, then iterated local search to budget */
-    ROUTE_METHOD_LS,     /* nearest neighbour, then 2-opt + Or-opt to a local optimum */
-    ROUTE_METHOD_NN,     /* nearest neighbour only (the textbook baseline) */
+    ROUTE_METHOD_BEST, /* construct, local search, then iterated local search to budget */
+    ROUTE_METHOD_LS,   /* nearest neighbour, then 2-opt + Or-opt to a local optimum */
+    ROUTE_METHOD_NN,   /* nearest neighbour only (the textbook baseline) */
 };
 
 struct route_opts {
     enum route_method method;
-    int closed;          /* 1: closed tour; 0: open path from start */
-    int start;           /* the path's first point (open paths; closed tours start there too) */
-    const int *pinned;   /* points that must follow start in this order (open paths only) */
+    int closed;        /* 1: closed tour; 0: open path from start */
+    int start;         /* the path's first point (open paths; closed tours start there too) */
+    const int *pinned; /* points that must follow start in this order (open paths only) */
     int n_pinned;
-    int time_ms;         /* budget of the iterated local search; 0 with max_iters 0 = 100 ms */
-    long max_iters;      /* if > 0, stop after this many kicks (deterministic for a seed) */
+    int time_ms;    /* budget of the iterated local search; 0 with max_iters 0 = 100 ms */
+    long max_iters; /* if > 0, stop after this many kicks (deterministic for a seed) */
     uint64_t seed;
-    int k;               /* neighbour list length; 0 = 10 */
+    int k; /* neighbour list length; 0 = 10 */
 };
 
 struct route_result {
-    int *order;          /* n point indices in visiting order (caller frees: route_result_done) */
+    int *order; /* n point indices in visiting order (caller frees: route_result_done) */
     int n;
-    double length;       /* with the problem's own distance (geodesic metres for ROUTE_GEODESIC) */
-    long kicks;          /* iterated local search rounds run */
-    int used_matrix;     /* 1 when a full distance matrix was built */
-    size_t scratch_bytes;/* the planner's peak scratch allocation */
+    double length;        /* with the problem's own distance (geodesic metres for ROUTE_GEODESIC) */
+    long kicks;           /* iterated local search rounds run */
+    int used_matrix;      /* 1 when a full distance matrix was built */
+    size_t scratch_bytes; /* the planner's peak scratch allocation */
 };
 
 /* Sets o to the defaults: BEST, open path from point 0, 100 ms, seed 1. */

@@ -173,13 +173,14 @@ int trip_skip(struct trip *t, int i, double from_lat, double from_lon, struct er
     return trip_plan(t, from_lat, from_lon, e);
 }
 
-int trip_pin(struct trip *t, const int *idx, int n, double from_lat, double from_lon,
-             struct err *e)
+int trip_pin(struct trip *t, const int *idx, int n, double from_lat, double from_lon, struct err *e)
 {
     for (int a = 0; a < n; a++) {
         if (idx[a] < 0 || idx[a] >= t->n || !placeable(&t->stops[idx[a]]))
-            return err_set(e, GW_EINVAL, "stop %d cannot be pinned (done, skipped or without "
-                                         "coordinates)", idx[a]);
+            return err_set(e, GW_EINVAL,
+                           "stop %d cannot be pinned (done, skipped or without "
+                           "coordinates)",
+                           idx[a]);
         for (int b = 0; b < a; b++)
             if (idx[a] == idx[b])
                 return err_set(e, GW_EINVAL, "stop %d is pinned twice", idx[a]);

@@ -19,20 +19,20 @@
 enum trip_state { TRIP_PENDING, TRIP_DONE, TRIP_SKIPPED };
 
 struct trip_stop {
-    int64_t id;          /* the caller's id (task or customer) */
-    double lat, lon;     /* NaN when unknown */
+    int64_t id;      /* the caller's id (task or customer) */
+    double lat, lon; /* NaN when unknown */
     enum trip_state state;
 };
 
 struct trip {
     struct trip_stop *stops;
     int n, cap;
-    int *order;          /* indices into stops: pending stops with coordinates, in order */
+    int *order; /* indices into stops: pending stops with coordinates, in order */
     int n_order;
-    int n_pinned;        /* the first n_pinned of order were pinned by hand */
-    int time_ms;         /* planning budget (default 50 ms) */
+    int n_pinned; /* the first n_pinned of order were pinned by hand */
+    int time_ms;  /* planning budget (default 50 ms) */
     uint64_t seed;
-    long max_iters;      /* if > 0, plan with this many kicks instead of a time budget */
+    long max_iters; /* if > 0, plan with this many kicks instead of a time budget */
 };
 
 void trip_init(struct trip *t);

@@ -57,14 +57,14 @@ int tsplib_read(const char *path, struct tsplib *t, struct err *e)
             char *end2;
             double y = strtod(end, &end2);
             if (end2 == end || id < 1 || id > t->n) {
-                rc = err_set(e, GW_EINVAL, "%s:%d: expected 'index x y' with index 1..%d",
-                             path, lineno, t->n);
+                rc = err_set(e, GW_EINVAL, "%s:%d: expected 'index x y' with index 1..%d", path,
+                             lineno, t->n);
                 goto out;
             }
             if (!isfinite(x) || !isfinite(y) || fabs(x) > TSPLIB_MAX_COORD ||
                 fabs(y) > TSPLIB_MAX_COORD) {
-                rc = err_set(e, GW_EINVAL, "%s:%d: coordinates must be numbers within +-%g",
-                             path, lineno, TSPLIB_MAX_COORD);
+                rc = err_set(e, GW_EINVAL, "%s:%d: coordinates must be numbers within +-%g", path,
+                             lineno, TSPLIB_MAX_COORD);
                 goto out;
             }
             if (seen[id - 1]) {
@@ -169,8 +169,9 @@ void tsplib_problem(const struct tsplib *t, struct route_problem *p)
 
 void tsplib_write_tour(FILE *f, const struct tsplib *t, const int *order, double length)
 {
-    fprintf(f, "NAME : %s.tour\nCOMMENT : Length = %.0f\nTYPE : TOUR\nDIMENSION : %d\n"
-               "TOUR_SECTION\n",
+    fprintf(f,
+            "NAME : %s.tour\nCOMMENT : Length = %.0f\nTYPE : TOUR\nDIMENSION : %d\n"
+            "TOUR_SECTION\n",
             t->name, length, t->n);
     for (int i = 0; i < t->n; i++)
         fprintf(f, "%d\n", order[i] + 1);

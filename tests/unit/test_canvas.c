@@ -144,7 +144,7 @@ static void test_widths(void **state)
     assert_int_equal(canvas_text_width("王小明"), 6);
     assert_int_equal(canvas_text_width("abc"), 3);
     assert_int_equal(canvas_text_width("e\xcc\x81"), 1); /* e + combining acute */
-    assert_int_equal(canvas_text_width("ＡＢ"), 4);       /* fullwidth Latin */
+    assert_int_equal(canvas_text_width("ＡＢ"), 4);      /* fullwidth Latin */
     assert_int_equal(canvas_text_width("李华 (meter 3301)"), 17);
 }
 
@@ -156,8 +156,8 @@ static void test_crowded_labels_do_not_collide(void **state)
     char names[40][32];
     for (int i = 0; i < 40; i++) {
         snprintf(names[i], sizeof names[i], "客户%02d号", i);
-        pts[i] = (struct map_point){30.27 + 0.0004 * (i % 7), 120.16 + 0.0005 * (i / 7), names[i],
-                                    0, 0};
+        pts[i] =
+            (struct map_point){30.27 + 0.0004 * (i % 7), 120.16 + 0.0005 * (i / 7), names[i], 0, 0};
     }
     struct map_scene s;
     memset(&s, 0, sizeof s);

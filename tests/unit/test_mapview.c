@@ -207,10 +207,8 @@ static void test_fit_resize_and_no_position(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_locate_centres_the_customer),
-        cmocka_unit_test(test_zoom_and_pan),
-        cmocka_unit_test(test_follow_the_device),
-        cmocka_unit_test(test_taps),
+        cmocka_unit_test(test_locate_centres_the_customer), cmocka_unit_test(test_zoom_and_pan),
+        cmocka_unit_test(test_follow_the_device),           cmocka_unit_test(test_taps),
         cmocka_unit_test(test_fit_resize_and_no_position),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,10 +53,10 @@ static void test_pin_sets_coordinates_and_queues_record(void **state)
     struct db *db = *state;
     struct err e = {0};
     assert_int_equal(pin_customer(db, "3300001", 30.26712, 120.16183, 4.5, 25, &e), GW_OK);
-    sqlite3_stmt *st = db_prepare(
-        db, NULL,
-        "SELECT lat, lon, coord_accuracy_m, coord_source, updated_at > '2026-11-01' "
-        "FROM customers WHERE account = '3300001'");
+    sqlite3_stmt *st =
+        db_prepare(db, NULL,
+                   "SELECT lat, lon, coord_accuracy_m, coord_source, updated_at > '2026-11-01' "
+                   "FROM customers WHERE account = '3300001'");
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_true(sqlite3_column_double(st, 0) == 30.26712);
     assert_true(sqlite3_column_double(st, 1) == 120.16183);
@@ -113,9 +113,9 @@ static void test_limit_is_configurable(void **state)
 {
     struct db *db = *state;
     assert_true(pin_accuracy_limit(db) == PIN_DEFAULT_LIMIT_M);
-    assert_int_equal(db_exec(db, NULL,
-                             "INSERT INTO settings(key, value) VALUES('geo.pin_max_accuracy_m', '8')"),
-                     0);
+    assert_int_equal(
+        db_exec(db, NULL, "INSERT INTO settings(key, value) VALUES('geo.pin_max_accuracy_m', '8')"),
+        0);
     assert_true(pin_accuracy_limit(db) == 8);
     struct err e = {0};
     assert_int_equal(pin_customer(db, "3300003", 30.2661, 120.1671, 9, pin_accuracy_limit(db), &e),
@@ -185,12 +185,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pin_sets_coordinates_and_queues_record, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_poor_or_unknown_accuracy_is_refused, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_poor_or_unknown_accuracy_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_position_and_unknown_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limit_is_configurable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stops_list_missing_coordinates_apart, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stops_list_missing_coordinates_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_customers_in_a_box, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,8 +106,8 @@ static void test_small_instances_match_brute_force(void **state)
                 assert_int_equal(r.order[0], 0);
                 double opt = brute(&p, closed);
                 if (fabs(r.length - opt) > 1e-6) {
-                    fprintf(stderr, "n=%d rep=%d closed=%d: %.3f vs optimum %.3f\n", n, rep,
-                            closed, r.length, opt);
+                    fprintf(stderr, "n=%d rep=%d closed=%d: %.3f vs optimum %.3f\n", n, rep, closed,
+                            r.length, opt);
                     fail();
                 }
                 route_result_done(&r);

@@ -15,8 +15,8 @@
 
 /* Stops along a street going north from the reader, 100 m apart, listed out of order. */
 static const double street[][2] = {
-    {30.2710, 120.1600}, {30.2692, 120.1600}, {30.2701, 120.1600}, {30.2683, 120.1600},
-    {30.2719, 120.1600}, {30.2674, 120.1600},
+    {30.2710, 120.1600}, {30.2692, 120.1600}, {30.2701, 120.1600},
+    {30.2683, 120.1600}, {30.2719, 120.1600}, {30.2674, 120.1600},
 };
 #define N_STREET 6
 static const double here_lat = 30.2665, here_lon = 120.1600;
