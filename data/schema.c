@@ -239,7 +239,10 @@ static const char *const migrations[] = {
     "INSERT INTO search_state(one, indexed_to) SELECT 1, coalesce(max(id), 0) FROM customers;\n",
     /* clang-format on */
 
-    /* 3 (geo): customers by position, for the map's "customers around" (a range on lat, then
+    /* 3: the sync state of a tree item is its newest outbox row; find it without a scan. */
+    "CREATE INDEX outbox_entity ON outbox(entity_uuid, seq);\n",
+
+    /* 4 (geo): customers by position, for the map's "customers around" (a range on lat, then
      * lon); only customers that have coordinates. */
     "CREATE INDEX customers_geo ON customers(lat, lon) WHERE lat IS NOT NULL;\n",
 };
