@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/i18n.h"
+#include "ui/geo.h"
 #include "ui/ui.h"
 
 #include <locale.h>
@@ -69,7 +70,9 @@ static int run_app(int argc, char **argv)
         db_path = cfg.db;
     if ((rc = cli_open_db(db_path, &db)))
         return rc;
+    ui_geo_install(&cfg);
     rc = ui_run(db, &cfg, &e) ? cli_fail(NULL, &e) : CLI_EXIT_OK;
+    ui_geo_uninstall();
     db_close(db);
     return rc;
 }

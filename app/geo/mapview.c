@@ -4,6 +4,7 @@
 #include "app/geo/mapview.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 int mapview_init(struct mapview *v, int cols, int rows, struct err *e)
@@ -158,9 +159,19 @@ const struct canvas *mapview_render(struct mapview *v, const struct map_scene *s
     if (isnan(v->lat))
         fit(v, s);
     canvas_reset(v->canvas, isnan(v->lat) ? 0 : v->lat, isnan(v->lon) ? 0 : v->lon, v->m_per_dot);
-    if (!isnan(v->lat))
+    if (!isnan(v->lat)) {
         canvas_render(v->canvas, s);
-    else if (s->status)
+        return v->canvas;
+    }
+    /* Nothing to centre on: no fix and no coordinates. Say so instead of drawing a place. */
+    char line[256];
+    if (s->selected >= 0 && s->selected < s->n && s->pts[s->selected].label)
+        snprintf(line, sizeof line, " %s: no coordinates; pin it on site ",
+                 s->pts[s->selected].label);
+    else
+        snprintf(line, sizeof line, " no position: no fix and no coordinates ");
+    canvas_text(v->canvas, 0, 0, line, CR_INFO);
+    if (s->status)
         canvas_text(v->canvas, v->canvas->rows - 1, 0, s->status, CR_INFO);
     return v->canvas;
 }

@@ -22,3 +22,8 @@ test_mapview_MODULES := geo
 UNIT_TESTS += test_pin
 test_pin_SRCS := tests/unit/test_pin.c
 test_pin_MODULES := data
+
+# The map screen in the real UI, headless (ui/scr_map.c, ui/geo.c).
+UNIT_TESTS += test_ui_map
+test_ui_map_SRCS := tests/unit/test_ui_map.c tests/unit/ui_fixture.c
+test_ui_map_MODULES := ui app geo data
