@@ -27,6 +27,7 @@ ALL_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 
+.DEFAULT_GOAL := all
 MODULES    :=
 PROGRAMS   :=
 UNIT_TESTS :=

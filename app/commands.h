@@ -25,8 +25,12 @@
       "move a task on (done needs its evidence)")                                              \
     X("export-bundle", cmd_export_bundle, "[--db PATH] FILE",                                  \
       "write unsent changes for a USB stick")                                                  \
-    X("read-meter", cmd_read_meter, "--port DEV [--protocol P] [--json]",                     \
+    X("read-meter", cmd_read_meter, "--port DEV [--protocol P] [--json]",                      \
       "read a meter over the optical probe")                                                   \
+    X("route", cmd_route, "--from LAT,LON ACCOUNT...|--tasks|--tsplib F", "plan a route")      \
+    X("pin", cmd_pin, "--customer ACCOUNT --lat L --lon L --accuracy M", "set coordinates")    \
+    X("gps", cmd_gps, "[--host H] [--port P] [--json]", "print the gpsd fix once")             \
+    X("map", cmd_map, "--customer ACCOUNT|--tasks [--from LAT,LON|--gps]", "draw the map")     \
     X("version", cmd_version, "", "print the version")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "app/i18n.h"
 #include "ui/reading.h"
+#include "ui/geo.h"
 #include "ui/ui.h"
 
 #include <locale.h>
@@ -71,7 +72,9 @@ static int run_app(int argc, char **argv)
     if ((rc = cli_open_db(db_path, &db)))
         return rc;
     ui_reading_install();
+    ui_geo_install(&cfg);
     rc = ui_run(db, &cfg, &e) ? cli_fail(NULL, &e) : CLI_EXIT_OK;
+    ui_geo_uninstall();
     db_close(db);
     return rc;
 }

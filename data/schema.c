@@ -241,6 +241,10 @@ static const char *const migrations[] = {
 
     /* 3: the sync state of a tree item is its newest outbox row; find it without a scan. */
     "CREATE INDEX outbox_entity ON outbox(entity_uuid, seq);\n",
+
+    /* 4 (geo): customers by position, for the map's "customers around" (a range on lat, then
+     * lon); only customers that have coordinates. */
+    "CREATE INDEX customers_geo ON customers(lat, lon) WHERE lat IS NOT NULL;\n",
 };
 
 int schema_count(void)

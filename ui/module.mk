@@ -4,7 +4,7 @@ ui_PKGS := ncursesw
 
 UNIT_TESTS += test_ui
 test_ui_SRCS := tests/unit/test_ui.c tests/unit/ui_fixture.c
-test_ui_MODULES := ui app data
+test_ui_MODULES := ui app geo data
 
 # The tree store, naming rules and config file belong to this part too (data/tree.c,
 # app/naming.c, app/config.c); their tests are declared here.
