@@ -18,4 +18,4 @@ test_config_MODULES := app
 
 UNIT_TESTS += test_today
 test_today_SRCS := tests/unit/test_today.c tests/unit/ui_fixture.c
-test_today_MODULES := ui app data
+test_today_MODULES := ui app geo data

@@ -12,6 +12,7 @@
  * moves to the next open stop. */
 #include "gridwalk/config.h"
 
+#include "app/geo/geodesy.h"
 #include "data/tasks.h"
 #include "ui/internal.h"
 
@@ -118,42 +119,29 @@ static void today_reload(struct screen *scr, struct ui *ui)
     }
 }
 
-/* Great-circle distance (m) and initial bearing (degrees) on a sphere: plenty for "the next
- * meter is 240 m north-east". */
-static void distance_bearing(double lat1, double lon1, double lat2, double lon2, double *d,
-                             double *b)
-{
-    const double r = 6371008.8, rad = M_PI / 180;
-    double p1 = lat1 * rad, p2 = lat2 * rad, dl = (lon2 - lon1) * rad;
-    double h = sin((p2 - p1) / 2) * sin((p2 - p1) / 2) +
-               cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
-    *d = 2 * r * asin(sqrt(h < 1 ? h : 1));
-    *b = fmod(atan2(sin(dl) * cos(p2), cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl)) / rad +
-                  360,
-              360);
-}
-
 static void where_text(const struct task *t, char *buf, size_t n)
 {
+    /* The compass names geo_compass8 returns, for the catalogs. */
     static const char *const dirs[] = {N_("N"), N_("NE"), N_("E"), N_("SE"),
                                        N_("S"), N_("SW"), N_("W"), N_("NW")};
+    (void)dirs;
     struct ui_gps_fix fix;
     ui_gps(&fix);
-    if (isnan(t->lat) || isnan(t->lon)) {
+    if (!geo_valid(t->lat, t->lon)) {
         snprintf(buf, n, "%s", _("distance n/a (no coordinates)"));
         return;
     }
-    if (fix.state != UI_GPS_FIX || isnan(fix.lat) || isnan(fix.lon)) {
+    if (fix.state != UI_GPS_FIX || !geo_valid(fix.lat, fix.lon)) {
         snprintf(buf, n, "%s", _("distance n/a (no GPS fix)"));
         return;
     }
-    double d, b;
-    distance_bearing(fix.lat, fix.lon, t->lat, t->lon, &d, &b);
-    const char *dir = _(dirs[(int)((b + 22.5) / 45) % 8]);
-    if (d < 1000)
-        snprintf(buf, n, "%.0f m %s (%.0f°)", d, dir, b);
+    char dist[32];
+    double b = geo_bearing_deg(fix.lat, fix.lon, t->lat, t->lon);
+    geo_format_distance(geo_distance_m(fix.lat, fix.lon, t->lat, t->lon), dist, sizeof dist);
+    if (isnan(b))
+        snprintf(buf, n, "%s", dist);
     else
-        snprintf(buf, n, "%.1f km %s (%.0f°)", d / 1000, dir, b);
+        snprintf(buf, n, "%s %s (%.0f°)", dist, _(geo_compass8(b)), b);
 }
 
 static const char *kind_label(enum task_kind k)
