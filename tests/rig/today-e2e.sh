@@ -33,7 +33,6 @@ chmod 600 "$SYNC_TMP/token2"
         printf 'meter-reading,%d,2026-11-30,tab1,抄表 %d,\n' $((5000000 + i)) "$i"
     done
     for i in $(seq 201 220); do
-        # 5000201 comes first on the tablet: the TUI pass below takes it.
         printf 'inspection,%d,2026-11-30,tab1,"check the box, the seal",%d\n' $((5000000 + i)) \
             $((i == 201 ? 9 : 1))
     done
@@ -52,6 +51,13 @@ sync_once() { "$SYNCD" --db "${1:-$TAB}" --hub "$HUB_URL" --token-file "${2:-$SY
 sync_once
 ok "the tablet pulls its 220 tasks" test "$("$GW" tasks --db "$TAB" --json | jq -s length)" = 220
 q() { sqlite3 -cmd ".timeout 5000" "$TAB" "$1"; }
+# The day's route (the geo part's planner), from the depot, with the urgent inspection and the
+# meter read in the real app below pinned first; the app lists tasks in this order.
+"$GW" route --db "$TAB" --tasks --from 30.0000,120.0000 --pin 5000201 --pin 5000009 --save \
+    --iterations 200 --seed 1 >"$SYNC_TMP/route.out" 2>&1
+ok "the planned route is stored for the app" test "$(q "SELECT count(*) FROM tasks WHERE route_pos IS NOT NULL")" = 220
+ok "  ...and gridwalk tasks lists in that order" \
+    test "$("$GW" tasks --db "$TAB" --json | jq -rs '[.[0:2][] | .account] | join(",")')" = "5000201,5000009"
 tid() { q "SELECT t.id FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.account = '$1'"; }
 
 # A reading through the real probe code: the meter simulator on a pty serves this customer's
@@ -120,7 +126,8 @@ tmux -L "$sock" -f /dev/null new-session -d -x 100 -y 30 \
 screen() { tmux -L "$sock" capture-pane -p; }
 screen_has() { screen | grep -qF -- "$1"; }
 ok "the app opens on Today" wait_for 10 screen_has "Today: 11 done, 209 left"
-ok "  ...the next stop is the urgent inspection" screen_has "Next: 5000201"
+ok "  ...the next stop is the first of the route" screen_has "Next: 5000201"
+ok "  ...listed first, in route order" bash -c "tmux -L $sock capture-pane -p | grep -m1 -E '^ *> +1 ' | grep -q 5000201"
 tmux -L "$sock" send-keys Enter
 ok "opening it goes to the customer's Inspection folder" wait_for 5 screen_has "No topic folders yet"
 tmux -L "$sock" send-keys Escape
@@ -135,7 +142,7 @@ tmux -L "$sock" kill-server 2>/dev/null
 ok "the TUI's skip is in the store" test "$(q "SELECT state || ' ' || reason_code FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.account = '5000201'")" = "skipped GATE-LOCKED"
 
 # A meter reading through the real app: Today, meter readings only (K twice), the first one
-# (5000009); Enter reads the simulator on the reading screen; back on Today, Complete.
+# of the route (5000009, pinned); Enter reads the simulator on the reading screen; back on Today, Complete.
 printf 'meter 330100000009\nenergy_fwd_total 2009.25\ndate 2026-11-22\ntime 14:03:07\n' >"$SYNC_TMP/regs-9.txt"
 probe_rig_start "$SYNC_TMP" "$SYNC_TMP/regs-9.txt" || tap_fail "metersim starts"
 sock="gw-today-$$-$RANDOM"
@@ -152,7 +159,8 @@ tmux -L "$sock" send-keys Escape
 ok "back on Today, finishing is offered" wait_for 5 screen_has "Finish meter reading for 5000009"
 tmux -L "$sock" send-keys Tab Enter
 ok "  ...and Complete takes it, the reading being there" wait_for 5 screen_has "Task done."
-ok "the highlight moves to the next stop" screen_has "Next: 5000010"
+next=$(q "SELECT c.account FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE t.kind = 'meter-reading' AND t.state IN ('assigned','in-progress') ORDER BY t.route_pos LIMIT 1")
+ok "the highlight moves to the next stop of the route" screen_has "Next: $next"
 tmux -L "$sock" send-keys q
 tmux -L "$sock" kill-server 2>/dev/null
 probe_rig_stop
