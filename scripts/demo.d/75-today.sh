@@ -1,6 +1,7 @@
 # 75-today.sh - demo part (sourced by scripts/demo, after 70-sync.sh): the demo hub assigns
 # today's work to the demo tablet, 30 meter readings and 10 inspections for customers of the
-# demo store, once per demo folder; one sync pass brings them down so the app opens on Today.
+# demo store, once per demo folder; the running agent is nudged to bring them down and the
+# route planner orders them, so the app opens on Today with the stops in walking order.
 if [ -n "${_hub:-}" ] && [ -x "${_hub:-}" ] && [ -n "${_port:-}" ] && [ ! -e "$DEMO_DIR/tasks.assigned" ]; then
     sqlite3 -csv -header "$GRIDWALK_DB" \
         "SELECT account, name, address, lat, lon FROM customers ORDER BY id LIMIT 40" \
@@ -26,6 +27,8 @@ if [ -n "${_hub:-}" ] && [ -x "${_hub:-}" ] && [ -n "${_port:-}" ] && [ ! -e "$D
             [ "$(sqlite3 "$GRIDWALK_DB" "SELECT count(*) FROM tasks" 2>/dev/null)" -gt 0 ] && break
             sleep 0.1
         done
+        # The day's route, so Today lists the stops in walking order.
+        "$GRIDWALK_BUILD/bin/gridwalk" route --db "$GRIDWALK_DB" --tasks --save >/dev/null 2>&1 || true
         echo "demo: the hub assigned 40 tasks to demo-tablet (gridwalk tasks; gridwalk-hub task list --data $_data)"
     fi
 fi
