@@ -1,0 +1,11 @@
+# media/ - camera (libv4l2), scanner (SANE), JPEG/PNG (libjpeg-turbo, libpng), EXIF (libexif),
+# SHA-256 (libcrypto). A leaf: no SQL, no screens.
+MODULES += media
+media_SRCS := $(wildcard media/*.c)
+media_PKGS := libv4l2 sane-backends libexif libturbojpeg libpng libcrypto
+media_LDLIBS := -lm -lpthread
+
+UNIT_TESTS += test_media_image
+test_media_image_SRCS := tests/unit/test_media_image.c
+test_media_image_MODULES := media
+test_media_image_LDLIBS := -lz
