@@ -8,7 +8,9 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("version", cmd_version, "", "print the version")
+    X("version", cmd_version, "", "print the version")                                          \
+    X("photo", cmd_photo, "add|capture --entry ID ...", "store photos in an entry")             \
+    X("scan", cmd_scan, "--entry ID [--pages N] ...", "scan pages into an entry")
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)

@@ -241,6 +241,10 @@ static int build(const struct media_exif_fields *f, unsigned char **data, unsign
     put_ascii(ed, EXIF_IFD_0, EXIF_TAG_SOFTWARE, f->software);
     put_ascii(ed, EXIF_IFD_EXIF, EXIF_TAG_BODY_SERIAL_NUMBER, f->serial);
     put_short(ed, EXIF_IFD_0, EXIF_TAG_ORIENTATION, 1);
+    /* 2.31 is the version that defines the OffsetTime tags we write. */
+    ExifEntry *ver = put(ed, EXIF_IFD_EXIF, EXIF_TAG_EXIF_VERSION, EXIF_FORMAT_UNDEFINED, 4);
+    memcpy(ver->data, "0231", 4);
+    put_short(ed, EXIF_IFD_EXIF, EXIF_TAG_COLOR_SPACE, 1); /* sRGB: what the encoder wrote */
     if (f->width > 0 && f->height > 0) {
         put_long(ed, EXIF_IFD_EXIF, EXIF_TAG_PIXEL_X_DIMENSION, f->width);
         put_long(ed, EXIF_IFD_EXIF, EXIF_TAG_PIXEL_Y_DIMENSION, f->height);

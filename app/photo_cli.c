@@ -1,0 +1,191 @@
+/* photo_cli.c - option parsing and printing shared by the photo and scan commands. */
+#include "gridwalk/config.h"
+
+#include "app/cli.h"
+#include "app/photo_cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_double(const char *s, double *out)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (!*s || *end || isnan(v) || isinf(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
+                    const char *synopsis, int scan)
+{
+    enum { O_DB = 256, O_ENTRY, O_FOLDER, O_DEVICE, O_JSON, O_LAT, O_LON, O_ALT, O_ACC,
+           O_EDGE, O_QUALITY, O_KEEP, O_PAGES, O_SOURCE, O_MODE, O_DPI, O_MAXMP };
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, O_DB},
+        {"entry", required_argument, NULL, O_ENTRY},
+        {"folder", required_argument, NULL, O_FOLDER},
+        {"device", required_argument, NULL, O_DEVICE},
+        {"json", no_argument, NULL, O_JSON},
+        {"lat", required_argument, NULL, O_LAT},
+        {"lon", required_argument, NULL, O_LON},
+        {"alt", required_argument, NULL, O_ALT},
+        {"accuracy", required_argument, NULL, O_ACC},
+        {"long-edge", required_argument, NULL, O_EDGE},
+        {"quality", required_argument, NULL, O_QUALITY},
+        {"keep-original", no_argument, NULL, O_KEEP},
+        {"max-megapixels", required_argument, NULL, O_MAXMP},
+        {"pages", required_argument, NULL, O_PAGES},
+        {"source", required_argument, NULL, O_SOURCE},
+        {"mode", required_argument, NULL, O_MODE},
+        {"dpi", required_argument, NULL, O_DPI},
+        {NULL, 0, NULL, 0},
+    };
+    memset(c, 0, sizeof *c);
+    photo_config_defaults(&c->cfg);
+    photo_position_unknown(&c->pos);
+    optind = 1;
+    opterr = 0;
+    int ch, mp = 0;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        const char *a = optarg;
+        switch (ch) {
+        case O_DB: c->db = a; break;
+        case O_ENTRY: c->entry = a; break;
+        case O_FOLDER: c->folder = a; break;
+        case O_DEVICE: c->device = a; break;
+        case O_JSON: c->json = 1; break;
+        case O_KEEP: c->cfg.keep_original = 1; break;
+        case O_SOURCE: c->source = a; break;
+        case O_MODE: c->mode = a; break;
+        case O_LAT:
+            if (parse_double(a, &c->pos.lat) || fabs(c->pos.lat) > 90)
+                return cli_usage(cmd, synopsis, "--lat wants degrees -90..90"), -1;
+            break;
+        case O_LON:
+            if (parse_double(a, &c->pos.lon) || fabs(c->pos.lon) > 180)
+                return cli_usage(cmd, synopsis, "--lon wants degrees -180..180"), -1;
+            break;
+        case O_ALT:
+            if (parse_double(a, &c->pos.alt_m))
+                return cli_usage(cmd, synopsis, "--alt wants metres"), -1;
+            break;
+        case O_ACC:
+            if (parse_double(a, &c->pos.accuracy_m) || c->pos.accuracy_m < 0)
+                return cli_usage(cmd, synopsis, "--accuracy wants metres"), -1;
+            break;
+        case O_EDGE:
+            if (parse_int(a, 64, 20000, &c->cfg.long_edge))
+                return cli_usage(cmd, synopsis, "--long-edge wants 64..20000 pixels"), -1;
+            break;
+        case O_QUALITY:
+            if (parse_int(a, 1, 100, &c->cfg.quality))
+                return cli_usage(cmd, synopsis, "--quality wants 1..100"), -1;
+            break;
+        case O_MAXMP:
+            if (parse_int(a, 1, 1000, &mp))
+                return cli_usage(cmd, synopsis, "--max-megapixels wants 1..1000"), -1;
+            c->cfg.max_pixels = (long long)mp * 1000000;
+            break;
+        case O_PAGES:
+            if (!scan || parse_int(a, 1, 1000, &c->pages))
+                return cli_usage(cmd, synopsis, "--pages wants 1..1000"), -1;
+            break;
+        case O_DPI:
+            if (!scan || parse_int(a, 1, 9600, &c->dpi))
+                return cli_usage(cmd, synopsis, "--dpi wants 1..9600"), -1;
+            break;
+        default:
+            return cli_usage(cmd, synopsis, "unknown option '%s'", argv[optind - 1]), -1;
+        }
+    }
+    if (!c->entry)
+        return cli_usage(cmd, synopsis, "--entry is required"), -1;
+    if (isnan(c->pos.lat) != isnan(c->pos.lon))
+        return cli_usage(cmd, synopsis, "give both --lat and --lon, or neither"), -1;
+    if (!isnan(c->pos.lat))
+        c->pos.fix_time = time(NULL); /* a position typed now is a fix taken now */
+    return optind;
+}
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void photo_cli_print(const struct photo_cli *c, FILE *out, const struct photo_stored *p)
+{
+    if (!c->json) {
+        fprintf(out, "stored %s: %s photo %dx%d, %lld bytes, sha256 %s, taken %s, %s\n",
+                p->uuid, p->folder, p->width, p->height, (long long)p->bytes, p->sha256,
+                p->taken_at, p->has_position ? "with position" : "no position");
+        fprintf(out, "  file %s\n", p->path);
+        if (p->original_sha256[0])
+            fprintf(out, "  original kept, sha256 %s\n", p->original_sha256);
+        return;
+    }
+    fputs("{\"uuid\":", out);
+    json_str(out, p->uuid);
+    fputs(",\"folder\":", out);
+    json_str(out, p->folder);
+    fputs(",\"source\":", out);
+    json_str(out, p->source);
+    fputs(",\"sha256\":", out);
+    json_str(out, p->sha256);
+    fprintf(out, ",\"bytes\":%lld,\"width\":%d,\"height\":%d,\"taken_at\":", (long long)p->bytes,
+            p->width, p->height);
+    json_str(out, p->taken_at);
+    fputs(",\"path\":", out);
+    json_str(out, p->path);
+    fputs(",\"original_sha256\":", out);
+    if (p->original_sha256[0])
+        json_str(out, p->original_sha256);
+    else
+        fputs("null", out);
+    fprintf(out, ",\"position\":%s}\n", p->has_position ? "true" : "false");
+    fflush(out);
+}
+
+int photo_cli_open(const struct photo_cli *c, struct db **db, struct photo_ctx *ctx)
+{
+    struct err e = {0};
+    int rc = cli_open_db(c->db, db);
+    if (rc)
+        return rc;
+    if (photo_ctx_open(ctx, *db, c->entry, c->folder, &c->cfg, &e)) {
+        photo_ctx_done(ctx);
+        db_close(*db);
+        *db = NULL;
+        return cli_fail("photo", &e);
+    }
+    ctx->pos = c->pos;
+    return CLI_EXIT_OK;
+}
+
+void photo_cli_position_note(const struct photo_cli *c)
+{
+    if (!c->json && isnan(c->pos.lat))
+        fprintf(stderr, "gridwalk: no position (give --lat and --lon to tag the photos)\n");
+}
