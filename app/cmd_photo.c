@@ -57,6 +57,9 @@ static int photo_capture_cmd(int argc, char **argv)
     if (photo_cli_open(&c, &db, &ctx))
         return CLI_EXIT_FAIL;
     photo_cli_position_note(&c);
+    static atomic_int cancel;
+    photo_cli_cancel_on_signal(&cancel);
+    ctx.cancel = &cancel;
     int rc = photo_capture(&ctx, c.device, &p, &e);
     if (rc)
         cli_fail("photo capture", &e);

@@ -44,6 +44,9 @@ int cmd_scan(int argc, char **argv)
     if (photo_cli_open(&c, &db, &ctx))
         return CLI_EXIT_FAIL;
     photo_cli_position_note(&c);
+    static atomic_int cancel;
+    photo_cli_cancel_on_signal(&cancel);
+    ctx.cancel = &cancel;
     if (isatty(fileno(stderr))) {
         ctx.progress = scan_progress;
         ctx.progress_ctx = &c;

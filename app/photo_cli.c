@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,4 +189,24 @@ void photo_cli_position_note(const struct photo_cli *c)
 {
     if (!c->json && isnan(c->pos.lat))
         fprintf(stderr, "gridwalk: no position (give --lat and --lon to tag the photos)\n");
+}
+
+static atomic_int *cancel_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (cancel_flag)
+        atomic_store(cancel_flag, 1);
+}
+
+void photo_cli_cancel_on_signal(atomic_int *flag)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    cancel_flag = flag;
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }

@@ -37,6 +37,10 @@ void photo_cli_print(const struct photo_cli *c, FILE *out, const struct photo_st
  * failure. On success the caller closes both (photo_ctx_done, db_close). */
 int photo_cli_open(const struct photo_cli *c, struct db **db, struct photo_ctx *ctx);
 
+/* Makes SIGINT and SIGTERM set *flag (and nothing else), so a long capture or scan stops
+ * cleanly at its next step with nothing half-stored. */
+void photo_cli_cancel_on_signal(atomic_int *flag);
+
 /* Prints the "no position" notice when the command has none (stderr, text mode only). */
 void photo_cli_position_note(const struct photo_cli *c);
 

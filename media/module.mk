@@ -9,3 +9,8 @@ UNIT_TESTS += test_media_image
 test_media_image_SRCS := tests/unit/test_media_image.c
 test_media_image_MODULES := media
 test_media_image_LDLIBS := -lz
+
+# The pipeline (app/photo.c) with the store and media: real SQLite files, the SANE test backend.
+UNIT_TESTS += test_photo
+test_photo_SRCS := tests/unit/test_photo.c
+test_photo_MODULES := app data media
