@@ -14,3 +14,12 @@ test_media_image_LDLIBS := -lz
 UNIT_TESTS += test_photo
 test_photo_SRCS := tests/unit/test_photo.c
 test_photo_MODULES := app data media
+
+# The capture tool the vivid rig (scripts/rig-vivid) runs inside its VM. Linked statically so
+# the guest needs no shared libraries; not in the sanitizer build (ASan cannot link statically).
+ifneq ($(SAN),1)
+TOOLS += media-vivid-capture
+media-vivid-capture_SRCS := tests/rig/media_vivid_capture.c
+media-vivid-capture_MODULES := media
+media-vivid-capture_LDLIBS := -static -lv4lconvert -ljpeg -lz -lrt
+endif
