@@ -23,3 +23,7 @@ media-vivid-capture_SRCS := tests/rig/media_vivid_capture.c
 media-vivid-capture_MODULES := media
 media-vivid-capture_LDLIBS := -static -lv4lconvert -ljpeg -lz -lrt
 endif
+
+UNIT_TESTS += test_media_camera
+test_media_camera_SRCS := tests/unit/test_media_camera.c
+test_media_camera_MODULES := media
