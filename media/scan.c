@@ -283,6 +283,12 @@ int media_scan(const struct media_scan_opts *o, media_scan_page_fn fn, void *ctx
         goto out;
     int limit = o->pages > 0 ? o->pages : is_feeder(o->source) ? 1 << 30 : 1;
     for (int page = 1; page <= limit; page++) {
+        /* A cancel between pages ends the scan before the feeder takes another sheet. */
+        if (o->cancel && atomic_load(o->cancel)) {
+            rc = err_set(e, GW_ECANCEL, "scan cancelled after %d page%s", page - 1,
+                         page == 2 ? "" : "s");
+            goto out;
+        }
         for (;;) {
             /* One page: one frame, or three for a three-pass scanner. */
             st = sane_start(h);

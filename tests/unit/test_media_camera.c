@@ -16,6 +16,7 @@
 #include <glob.h>
 #include <linux/videodev2.h>
 #include <stdio.h>
+#include <valgrind/valgrind.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +160,10 @@ static void test_missing_camera_named(void **state)
 
 int main(void)
 {
+    /* libjpeg-turbo's SIMD code reads the padding past a row's end, which valgrind reports as
+     * uninitialised (a known false positive); its plain C code is checked instead. */
+    if (RUNNING_ON_VALGRIND)
+        setenv("JSIMD_FORCENONE", "1", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_frame_without_tables_is_completed),
         cmocka_unit_test(test_complete_frame_passes_unchanged),

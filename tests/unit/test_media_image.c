@@ -18,6 +18,7 @@
 #include <math.h>
 #include <png.h>
 #include <stdio.h>
+#include <valgrind/valgrind.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -380,6 +381,10 @@ static void test_sha256(void **state)
 
 int main(void)
 {
+    /* libjpeg-turbo's SIMD code reads the padding past a row's end, which valgrind reports as
+     * uninitialised (a known false positive); its plain C code is checked instead. */
+    if (RUNNING_ON_VALGRIND)
+        setenv("JSIMD_FORCENONE", "1", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_photo_resized_to_long_edge),
         cmocka_unit_test(test_flat_colour_stays_flat),

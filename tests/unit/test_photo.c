@@ -17,10 +17,12 @@
 #include "media/image.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <glob.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
+#include <valgrind/valgrind.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -111,15 +113,14 @@ static int setup(void **state)
         return -1;
     snprintf(photo, sizeof photo, "%s", g.gl_pathv[0]);
     globfree(&g);
-    /* The SANE test backend only, from a private configuration (RIGS.md). */
+    /* The SANE test backend only, from a private configuration (RIGS.md). Not slowed down
+     * (read-delay): its reader thread, cancelled while it sleeps after the last chunk, leaks
+     * its buffer, which valgrind would blame on us. Slow scans are in media-sane.sh. */
     char dir[100], cmd[800];
     snprintf(dir, sizeof dir, "%s/sane", scratch);
     mkdir(dir, 0700);
     snprintf(cmd, sizeof cmd,
-             "echo test > %s/dll.conf && cp /etc/sane.d/test.conf %s/ && "
-             "printf 'read-limit true\\nread-limit-size 4096\\nread-delay true\\n"
-             "read-delay-duration 1000\\n' >> %s/test.conf",
-             dir, dir, dir);
+             "echo test > %s/dll.conf && cp /etc/sane.d/test.conf %s/", dir, dir);
     if (system(cmd) != 0)
         return -1;
     setenv("SANE_CONFIG_DIR", dir, 1);
@@ -382,13 +383,17 @@ static void test_scan_one_page_and_feeder(void **state)
     db_close(db);
 }
 
-static void cancel_on_page2(void *c, const char *stage, long done, long total)
+static void cancel_after_page(void *c, int page, const struct photo_stored *p)
 {
-    (void)c, (void)total;
-    if (strcmp(stage, "scanning page 2") == 0 && done > 8192)
+    (void)c, (void)p;
+    if (page == 2)
         atomic_store(&cancel_flag, 1);
 }
 
+/* Cancelled between pages (after the second): the finished pages stay, no third is fed.
+ * A cancel in the middle of a page is tested through the CLI in tests/rig/media-sane.sh: the
+ * SANE test backend leaks its reader's buffer when a page is cut short, which valgrind would
+ * blame on this binary. */
 static void test_scan_cancel_keeps_finished_pages(void **state)
 {
     (void)state;
@@ -399,12 +404,12 @@ static void test_scan_cancel_keeps_finished_pages(void **state)
     assert_int_equal(photo_ctx_open(&ctx, db, "1", NULL, NULL, &e), 0);
     atomic_store(&cancel_flag, 0);
     ctx.cancel = &cancel_flag;
-    ctx.progress = cancel_on_page2;
     struct photo_scan_opts o = {"test:0", "Automatic Document Feeder", "Gray", 50, 5};
-    assert_int_equal(photo_scan(&ctx, &o, NULL, NULL, &stored, &e), GW_ECANCEL);
-    assert_int_equal(stored, 1);
-    assert_int_equal(count(db, "SELECT count(*) FROM photos"), 1);
-    assert_int_equal(media_files(), 1);
+    assert_int_equal(photo_scan(&ctx, &o, cancel_after_page, NULL, &stored, &e), GW_ECANCEL);
+    assert_non_null(strstr(e.msg, "after 2 pages"));
+    assert_int_equal(stored, 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM photos"), 2);
+    assert_int_equal(media_files(), 2);
     photo_ctx_done(&ctx);
     db_close(db);
 }
@@ -497,8 +502,34 @@ static void test_worker_job_files_and_scan(void **state)
     assert_non_null(strstr(last.err.msg, "file"));
 }
 
+/* The SANE test backend's reader thread is cancelled by the next sane_start() or
+ * sane_cancel() while it may not have freed its 64 KiB buffer yet (a race inside the backend,
+ * seen under ASan's timing). Keeping the backend loaded names it in the leak report, and this
+ * suppresses exactly that library's leaks, nothing of ours. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libsane-test.so\n";
+}
+
+static void *keep_sane_test_loaded(void)
+{
+    glob_t g;
+    void *h = NULL;
+    if (glob("/usr/lib/*/sane/libsane-test.so.1", 0, NULL, &g) == 0) {
+        h = dlopen(g.gl_pathv[0], RTLD_NOW | RTLD_NODELETE);
+        globfree(&g);
+    }
+    return h;
+}
+
 int main(void)
 {
+    keep_sane_test_loaded();
+    /* libjpeg-turbo's SIMD code reads the padding past a row's end, which valgrind reports as
+     * uninitialised (a known false positive); its plain C code is checked instead. */
+    if (RUNNING_ON_VALGRIND)
+        setenv("JSIMD_FORCENONE", "1", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_file_stored_with_row_outbox_and_exif, reset),
         cmocka_unit_test_setup(test_broken_input_stores_nothing, reset),
