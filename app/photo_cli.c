@@ -206,6 +206,9 @@ void photo_cli_cancel_on_signal(atomic_int *flag)
     memset(&sa, 0, sizeof sa);
     cancel_flag = flag;
     sa.sa_handler = on_signal;
+    /* Restart interrupted reads: device libraries (SANE backends) take an EINTR for an I/O
+     * error; the flag is what stops the work. */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

@@ -152,6 +152,8 @@ static int read_frame(SANE_Handle h, const char *dev, const struct media_scan_op
             break;
         if (st != SANE_STATUS_GOOD) {
             free(buf);
+            if (o->cancel && atomic_load(o->cancel))
+                return err_set(e, GW_ECANCEL, "scan cancelled");
             return device_error(dev, "reading the page", st, e);
         }
         n += (size_t)got;
