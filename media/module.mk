@@ -27,3 +27,8 @@ endif
 UNIT_TESTS += test_media_camera
 test_media_camera_SRCS := tests/unit/test_media_camera.c
 test_media_camera_MODULES := media
+
+# The resize pipeline as a batch command, for `make bench` beside vipsthumbnail.
+TOOLS += media-thumb
+media-thumb_SRCS := tests/bench/media_thumb.c
+media-thumb_MODULES := media
