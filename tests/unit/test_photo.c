@@ -12,6 +12,7 @@
 
 #include "app/photo.h"
 #include "app/photo_job.h"
+#include "app/photo_pick.h"
 #include "data/sql.h"
 #include "media/exif.h"
 #include "media/image.h"
@@ -502,6 +503,67 @@ static void test_worker_job_files_and_scan(void **state)
     assert_non_null(strstr(last.err.msg, "file"));
 }
 
+static void test_picker_stays_inside_its_folders(void **state)
+{
+    (void)state;
+    char roots[600], card[100], pics[100], path[400];
+    snprintf(pics, sizeof pics, "%s/pics", scratch);
+    snprintf(card, sizeof card, "%s/sdcard", scratch);
+    snprintf(roots, sizeof roots, "%s:%s:%s/not-there", pics, card, scratch);
+    mkdir(pics, 0700);
+    mkdir(card, 0700);
+    snprintf(path, sizeof path, "%s/DCIM", card);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/DCIM/IMG_0001.JPG", card);
+    write_file(path, "x", 1);
+    snprintf(path, sizeof path, "%s/b.png", pics);
+    write_file(path, "x", 1);
+    snprintf(path, sizeof path, "%s/a.jpeg", pics);
+    write_file(path, "x", 1);
+    snprintf(path, sizeof path, "%s/notes.txt", pics);
+    write_file(path, "x", 1);
+    snprintf(path, sizeof path, "%s/.hidden.jpg", pics);
+    write_file(path, "x", 1);
+    /* A link out of the roots, to a picture that exists. */
+    snprintf(path, sizeof path, "%s/escape.jpg", pics);
+    assert_int_equal(symlink(photo, path), 0);
+
+    struct photo_pick_roots r;
+    photo_pick_roots_init(&r, roots);
+    struct photo_pick_item *items = NULL;
+    int n = 0;
+    struct err e = {0};
+    assert_int_equal(photo_pick_list(&r, NULL, &items, &n, &e), 0);
+    int mine = 0;
+    for (int i = 0; i < n; i++)
+        mine += strcmp(items[i].name, "pics") == 0 || strcmp(items[i].name, "sdcard") == 0;
+    assert_int_equal(mine, 2);
+    free(items);
+
+    assert_int_equal(photo_pick_list(&r, pics, &items, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(items[0].name, "a.jpeg");
+    assert_string_equal(items[1].name, "b.png");
+    free(items);
+    assert_int_equal(photo_pick_list(&r, card, &items, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_true(items[0].is_dir);
+    free(items);
+
+    snprintf(path, sizeof path, "%s/../..", pics);
+    assert_int_equal(photo_pick_list(&r, path, &items, &n, &e), GW_EINVAL);
+    assert_null(items);
+    assert_int_equal(photo_pick_list(&r, "/etc", &items, &n, &e), GW_EINVAL);
+    snprintf(path, sizeof path, "%s/DCIM/IMG_0001.JPG", card);
+    assert_true(photo_pick_allowed(&r, path));
+    snprintf(path, sizeof path, "%s/escape.jpg", pics);
+    assert_false(photo_pick_allowed(&r, path));
+    assert_false(photo_pick_allowed(&r, photo));
+    snprintf(path, sizeof path, "%s/notes.txt", pics);
+    assert_false(photo_pick_allowed(&r, path));
+    photo_pick_roots_done(&r);
+}
+
 /* The SANE test backend's reader thread is cancelled by the next sane_start() or
  * sane_cancel() while it may not have freed its 64 KiB buffer yet (a race inside the backend,
  * seen under ASan's timing). Keeping the backend loaded names it in the leak report, and this
@@ -540,6 +602,7 @@ int main(void)
         cmocka_unit_test_setup(test_scan_one_page_and_feeder, reset),
         cmocka_unit_test_setup(test_scan_cancel_keeps_finished_pages, reset),
         cmocka_unit_test_setup(test_worker_job_files_and_scan, reset),
+        cmocka_unit_test(test_picker_stays_inside_its_folders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
