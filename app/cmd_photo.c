@@ -11,7 +11,8 @@
 #define PHOTO_SYNOPSIS                                                                         \
     "add --entry ID [--folder appearance|nameplate] [--json] [--lat D --lon D "              \
     "[--alt M] [--accuracy M]] [--long-edge PX] [--quality Q] [--keep-original] FILE...\n"   \
-    "       gridwalk photo capture --entry ID [--device DEV] [same options]"
+    "       gridwalk photo capture --entry ID [--device DEV] [--camera-size WxH] "            \
+    "[--warmup N] [same options]"
 
 static int photo_add(int argc, char **argv)
 {

@@ -109,12 +109,16 @@ static const char *ext_of(const unsigned char *buf, size_t n)
     return media_image_sniff(buf, n) == MEDIA_FORMAT_PNG ? "png" : "jpg";
 }
 
-static int store(struct photo_ctx *ctx, const unsigned char *src, size_t n, const char *source,
-                 const char *make, const char *model, const struct timespec *taken_in,
-                 struct photo_stored *out, struct err *e)
+/* The picture comes either encoded (src, n: files, MJPEG frames) or as pixels (img: YUYV/RGB
+ * frames, scanned pages); pixels are resized directly rather than encoded and decoded again,
+ * and their full-resolution original is encoded (quality 95) only when it is kept. */
+static int store(struct photo_ctx *ctx, const unsigned char *src, size_t n,
+                 const struct media_image *img, const char *source, const char *make,
+                 const char *model, const struct timespec *taken_in, struct photo_stored *out,
+                 struct err *e)
 {
     int rc = GW_OK, w = 0, h = 0;
-    unsigned char *thumb = NULL, *tagged = NULL;
+    unsigned char *thumb = NULL, *tagged = NULL, *orig = NULL;
     size_t tn = 0, gn = 0;
     struct media_source_info info;
     struct timespec taken;
@@ -129,8 +133,24 @@ static int store(struct photo_ctx *ctx, const unsigned char *src, size_t n, cons
         goto out;
     progress(ctx, "resizing", 0, 3);
     struct media_resize_opts ro = {ctx->cfg.long_edge, ctx->cfg.quality, ctx->cfg.max_pixels};
-    if ((rc = media_image_thumbnail(src, n, &ro, &thumb, &tn, &w, &h, &info, e)))
-        goto out;
+    if (src) {
+        if ((rc = media_image_thumbnail(src, n, &ro, &thumb, &tn, &w, &h, &info, e)))
+            goto out;
+    } else {
+        struct media_image small;
+        media_image_resize(img, ctx->cfg.long_edge, &small);
+        rc = media_jpeg_encode(&small, ctx->cfg.quality, &thumb, &tn, e);
+        w = small.width;
+        h = small.height;
+        media_image_done(&small);
+        if (rc)
+            goto out;
+        if (ctx->cfg.keep_original) {
+            if ((rc = media_jpeg_encode(img, 95, &orig, &n, e)))
+                goto out;
+            src = orig;
+        }
+    }
     if ((rc = cancelled(ctx, e)))
         goto out;
 
@@ -200,6 +220,7 @@ static int store(struct photo_ctx *ctx, const unsigned char *src, size_t n, cons
 out:
     free(thumb);
     free(tagged);
+    free(orig);
     return rc;
 }
 
@@ -207,7 +228,7 @@ int photo_add_encoded(struct photo_ctx *ctx, const unsigned char *buf, size_t n,
                       const char *source, const char *make, const char *model,
                       const struct timespec *taken, struct photo_stored *out, struct err *e)
 {
-    return store(ctx, buf, n, source, make, model, taken, out, e);
+    return store(ctx, buf, n, NULL, source, make, model, taken, out, e);
 }
 
 static int read_file(const char *path, unsigned char **buf, size_t *n, struct err *e)
@@ -262,7 +283,7 @@ int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored 
     struct media_exif_source src;
     media_exif_read(buf, n, &src);
     struct timespec taken = {src.have_taken ? src.taken : 0, 0};
-    rc = store(ctx, buf, n, "file", src.make, src.model, src.have_taken ? &taken : NULL, out, e);
+    rc = store(ctx, buf, n, NULL, "file", src.make, src.model, src.have_taken ? &taken : NULL, out, e);
     free(buf);
     if (rc)
         err_prefix(e, "%s: ", path);
@@ -279,29 +300,26 @@ int photo_capture(struct photo_ctx *ctx, const char *device, struct photo_stored
 {
     int rc;
     struct media_frame fr;
-    unsigned char *jpeg = NULL;
-    size_t jn = 0;
     struct media_camera_opts o = {
         .device = device,
         .warmup = ctx->cfg.camera_warmup,
         .timeout_ms = ctx->cfg.camera_timeout_ms,
+        .max_width = ctx->cfg.camera_max_width,
+        .max_height = ctx->cfg.camera_max_height,
         .cancel = ctx->cancel,
         .progress = camera_progress,
         .progress_ctx = ctx,
     };
     if ((rc = media_camera_capture(&o, &fr, e)))
         return rc;
-    if (fr.jpeg) {
-        rc = store(ctx, fr.jpeg, fr.jpeg_len, "camera", fr.cam.driver, fr.cam.card, &fr.taken,
-                   out, e);
-    } else {
-        /* The full frame as a high-quality JPEG is the "original" of an uncompressed camera. */
-        if (!(rc = media_jpeg_encode(&fr.img, 95, &jpeg, &jn, e)))
-            rc = store(ctx, jpeg, jn, "camera", fr.cam.driver, fr.cam.card, &fr.taken, out, e);
-    }
+    if (fr.jpeg)
+        rc = store(ctx, fr.jpeg, fr.jpeg_len, NULL, "camera", fr.cam.driver, fr.cam.card,
+                   &fr.taken, out, e);
+    else
+        rc = store(ctx, NULL, 0, &fr.img, "camera", fr.cam.driver, fr.cam.card, &fr.taken, out,
+                   e);
     if (rc)
         err_prefix(e, "%s: ", fr.cam.path);
-    free(jpeg);
     media_frame_done(&fr);
     return rc;
 }
@@ -317,13 +335,8 @@ static int scan_page(void *p, int page, const struct media_image *img, const cha
                      const char *model, struct err *e)
 {
     struct scan_state *s = p;
-    unsigned char *jpeg = NULL;
-    size_t jn = 0;
     struct photo_stored out;
-    int rc = media_jpeg_encode(img, 95, &jpeg, &jn, e);
-    if (!rc)
-        rc = store(s->ctx, jpeg, jn, "scan", make, model, NULL, &out, e);
-    free(jpeg);
+    int rc = store(s->ctx, NULL, 0, img, "scan", make, model, NULL, &out, e);
     if (rc)
         return err_prefix(e, "page %d: ", page);
     s->stored++;

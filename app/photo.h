@@ -34,6 +34,8 @@ struct photo_config {
     int fix_max_age_s;      /* a fix older than this at capture is not written (120) */
     int camera_warmup;      /* frames dropped before the shot so exposure settles (5) */
     int camera_timeout_ms;  /* per frame (3000) */
+    int camera_max_width;   /* largest capture size to negotiate; 0: the camera's largest */
+    int camera_max_height;
     int sweep;              /* sweep the media store when the context opens (1) */
 };
 

@@ -34,7 +34,8 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
                     const char *synopsis, int scan)
 {
     enum { O_DB = 256, O_ENTRY, O_FOLDER, O_DEVICE, O_JSON, O_LAT, O_LON, O_ALT, O_ACC,
-           O_EDGE, O_QUALITY, O_KEEP, O_PAGES, O_SOURCE, O_MODE, O_DPI, O_MAXMP };
+           O_EDGE, O_QUALITY, O_KEEP, O_PAGES, O_SOURCE, O_MODE, O_DPI, O_MAXMP, O_WARMUP,
+           O_CAMSIZE };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB},
         {"entry", required_argument, NULL, O_ENTRY},
@@ -53,6 +54,8 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
         {"source", required_argument, NULL, O_SOURCE},
         {"mode", required_argument, NULL, O_MODE},
         {"dpi", required_argument, NULL, O_DPI},
+        {"warmup", required_argument, NULL, O_WARMUP},
+        {"camera-size", required_argument, NULL, O_CAMSIZE},
         {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
@@ -105,6 +108,22 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
             if (!scan || parse_int(a, 1, 1000, &c->pages))
                 return cli_usage(cmd, synopsis, "--pages wants 1..1000"), -1;
             break;
+        case O_WARMUP:
+            if (parse_int(a, 0, 100, &c->cfg.camera_warmup))
+                return cli_usage(cmd, synopsis, "--warmup wants 0..100 frames"), -1;
+            break;
+        case O_CAMSIZE: {
+            char *x = strchr(a, 'x');
+            char wbuf[16];
+            if (!x || (size_t)(x - a) >= sizeof wbuf)
+                return cli_usage(cmd, synopsis, "--camera-size wants WIDTHxHEIGHT"), -1;
+            memcpy(wbuf, a, (size_t)(x - a));
+            wbuf[x - a] = '\0';
+            if (parse_int(wbuf, 16, 20000, &c->cfg.camera_max_width) ||
+                parse_int(x + 1, 16, 20000, &c->cfg.camera_max_height))
+                return cli_usage(cmd, synopsis, "--camera-size wants WIDTHxHEIGHT"), -1;
+            break;
+        }
         case O_DPI:
             if (!scan || parse_int(a, 1, 9600, &c->dpi))
                 return cli_usage(cmd, synopsis, "--dpi wants 1..9600"), -1;

@@ -2,17 +2,30 @@
 # media-vivid.sh - media/camera.c against a real V4L2 driver: the kernel's vivid camera in a
 # qemu VM (scripts/rig-vivid). One boot runs every case: listing, YUYV and RGB24 capture with
 # the colour bars checked, resolution negotiation, an MJPEG request on a camera without MJPEG,
-# a busy camera, and an unplug mid-stream. (The MJPEG decoding path is tested on recorded
-# frames in test_media_camera; vivid has no MJPEG.)
+# a busy camera, an unplug mid-stream, and `gridwalk photo capture` itself (dynamically linked,
+# its libraries copied into the guest) whose stored JPEG comes back over the console for
+# exiftool. (The MJPEG decoding path is tested on recorded frames in test_media_camera; vivid
+# has no MJPEG.)
 . "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 tool=$GRIDWALK_BUILD/tools/media-vivid-capture
 if [ ! -x "$tool" ]; then
     tap_fail "the static capture tool is built" "missing $tool: run make tests"
     tap_done
 fi
-guest=$(mktemp "${TMPDIR:-/tmp}/gw-vivid-guest.XXXXXX")
-log=$(mktemp "${TMPDIR:-/tmp}/gw-vivid-log.XXXXXX")
-trap 'rm -f "$guest" "$log"' EXIT
+gw=$GRIDWALK_BUILD/bin/gridwalk
+work=$(mktemp -d "${TMPDIR:-/tmp}/gw-vivid.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+guest=$work/guest.sh
+log=$work/console.log
+entry=e0000000-0000-4000-8000-00000000000c
+# The store the guest captures into, made here with the real binary and a customer/entry.
+"$gw" photo add --db "$work/gw.db" --entry x /dev/null >/dev/null 2>&1
+sqlite3 "$work/gw.db" "PRAGMA journal_mode=DELETE;
+INSERT INTO customers(id,account,name,updated_at) VALUES(1,'5005','Sun Qi','2026-01-01T00:00:00.000Z');
+INSERT INTO folders(id,uuid,customer_id,category,name,created_at,updated_at) VALUES(1,'f1',1,1,'Transformer 3',
+ '2026-01-01T00:00:00.000Z','2026-01-01T00:00:00.000Z');
+INSERT INTO entries(id,uuid,folder_id,name,created_at,updated_at) VALUES(1,'$entry',1,'2026-11-22 12:00',
+ '2026-01-01T00:00:00.000Z','2026-01-01T00:00:00.000Z');" >/dev/null
 cat >"$guest" <<'GUEST'
 c() { name=$1; shift; echo "CASE $name: $(media-vivid-capture "$@" 2>&1 | tr '\n' ' ')"; }
 c list --list
@@ -21,6 +34,13 @@ c rgb24 --fourcc RGB3 --max 640x480
 c largest --warmup 0
 c bounded --max 1000x1000 --warmup 0
 c mjpeg --fourcc MJPG --max 640x480 --warmup 0
+mkdir -p /store && cp /data/gw.db /store/gw.db
+echo "CASE cli: $(gridwalk photo capture --db /store/gw.db --entry ENTRY --folder nameplate --json \
+    --camera-size 1920x1080 --warmup 2 --long-edge 800 --lat 31.2 --lon 121.4 --accuracy 5 \
+    2>&1 | tr '\n' ' ')"
+echo "BEGIN-JPEG"
+base64 "$(ls /store/media/*/*.jpg | head -1)"
+echo "END-JPEG"
 media-vivid-capture --max 320x180 --warmup 1000 >/tmp/long.txt 2>&1 &
 long=$!
 sleep 1
@@ -35,12 +55,13 @@ rmmod vivid && echo "CASE rmmod-after: removed" || echo "CASE rmmod-after: refus
 c gone --device /dev/video0
 c none
 GUEST
+sed -i "s/ENTRY/$entry/" "$guest"
 
 t0=$(date +%s.%N)
-bash "$GRIDWALK_TOP/scripts/rig-vivid" "$guest" "$tool" >"$log" 2>&1
+bash "$GRIDWALK_TOP/scripts/rig-vivid" "$guest" "$tool" "$gw" "$work/gw.db=/data/gw.db" >"$log" 2>&1
 rc=$?
 t1=$(date +%s.%N)
-diag "vivid rig: boot, 10 captures and an unplug took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
+diag "vivid rig: boot, 11 captures, an unplug and gridwalk photo capture took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
 if ! grep -q '^RIG-BEGIN' "$log"; then
     tap_fail "the VM booted and loaded vivid" "$(tail -20 "$log")"
     tap_done
@@ -71,4 +92,17 @@ ok "the message keeps 'pick from file' in view" has unplug "pick a photo from a 
 ok "the module is removed once the stream is closed" has rmmod-after "removed"
 ok "a removed camera is said to be missing" has gone "camera /dev/video0 is not there"
 ok "no camera at all is said plainly" has none "no camera found"
+
+# gridwalk photo capture, end to end.
+ok "gridwalk photo capture stores a camera photo" has cli '"source":"camera"'
+ok "at the configured long edge from the 1920x1080 frame" has cli '"width":800,"height":450'
+ok "with the position given" has cli '"position":true'
+tr -d '\r' <"$log" | sed -n '/^BEGIN-JPEG/,/^END-JPEG/p' | sed '1d;$d' | base64 -d >"$work/cap.jpg" 2>/dev/null
+sha=$(case_of cli | sed -n 's/.*"sha256":"\([0-9a-f]*\)".*/\1/p')
+ok "the stored file came back whole (its SHA-256 is the recorded one)" \
+    test "$(sha256sum "$work/cap.jpg" | cut -d' ' -f1)" = "$sha"
+ok "exiftool: Make is the camera's driver" test "$(exiftool -s3 -Make "$work/cap.jpg")" = vivid
+ok "exiftool: Model is the camera's name" test "$(exiftool -s3 -Model "$work/cap.jpg")" = vivid
+ok "exiftool: GPS accuracy" test "$(exiftool -s3 -n -GPSHPositioningError "$work/cap.jpg")" = 5
+ok "exiftool: the entry is named" sh -c "exiftool -s3 -ImageDescription '$work/cap.jpg' | grep -q 'customer 5005 Sun Qi; entry 2026-11-22 12:00'"
 tap_done
