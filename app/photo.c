@@ -332,11 +332,15 @@ struct scan_state {
 };
 
 static int scan_page(void *p, int page, const struct media_image *img, const char *make,
-                     const char *model, struct err *e)
+                     const char *model, double dpi, struct err *e)
 {
     struct scan_state *s = p;
     struct photo_stored out;
     int rc = store(s->ctx, NULL, 0, img, "scan", make, model, NULL, &out, e);
+    if (!rc && dpi > 0) {
+        out.width_mm = img->width * 25.4 / dpi;
+        out.height_mm = img->height * 25.4 / dpi;
+    }
     if (rc)
         return err_prefix(e, "page %d: ", page);
     s->stored++;

@@ -66,6 +66,7 @@ struct photo_stored {
     int64_t bytes;
     int width, height;
     int has_position;
+    double width_mm, height_mm; /* scanned pages: the paper size; 0 otherwise */
 };
 
 struct photo_ctx {

@@ -20,6 +20,7 @@ struct photo_cli {
     const char *source;
     const char *mode;
     int dpi;
+    const char *pdf;
     struct photo_config cfg;
     struct photo_position pos;
 };

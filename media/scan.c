@@ -110,6 +110,17 @@ static int set_resolution(SANE_Handle h, const char *dev, int dpi, struct err *e
     return GW_OK;
 }
 
+/* The resolution the device will scan at, read back (it may have rounded what we asked). */
+static double get_resolution(SANE_Handle h)
+{
+    const SANE_Option_Descriptor *d = NULL;
+    SANE_Word v = 0;
+    int i = find_option(h, SANE_NAME_SCAN_RESOLUTION, &d);
+    if (i < 0 || sane_control_option(h, i, SANE_ACTION_GET_VALUE, &v, NULL) != SANE_STATUS_GOOD)
+        return 0;
+    return d->type == SANE_TYPE_FIXED ? SANE_UNFIX(v) : (double)v;
+}
+
 static int device_error(const char *dev, const char *what, SANE_Status st, struct err *e)
 {
     int code = st == SANE_STATUS_CANCELLED ? GW_ECANCEL : GW_EDEVICE;
@@ -283,6 +294,7 @@ int media_scan(const struct media_scan_opts *o, media_scan_page_fn fn, void *ctx
         goto out;
     if (o->dpi > 0 && (rc = set_resolution(h, dev, o->dpi, e)))
         goto out;
+    double dpi = get_resolution(h);
     int limit = o->pages > 0 ? o->pages : is_feeder(o->source) ? 1 << 30 : 1;
     for (int page = 1; page <= limit; page++) {
         /* A cancel between pages ends the scan before the feeder takes another sheet. */
@@ -320,7 +332,7 @@ int media_scan(const struct media_scan_opts *o, media_scan_page_fn fn, void *ctx
             if (p.last_frame)
                 break;
         }
-        rc = fn(ctx, page, &img, make, model, e);
+        rc = fn(ctx, page, &img, make, model, dpi, e);
         media_image_done(&img);
         if (rc)
             goto out;

@@ -35,9 +35,11 @@ struct media_scan_opts {
 };
 
 /* Called with each page as an RGB image (owned by the scanner code, valid during the call).
- * make/model describe the scanner. Returning non-zero stops the scan with that code. */
+ * make/model describe the scanner; dpi is the resolution it scanned at (0 when it does not
+ * say). Returning non-zero stops the scan with that code. */
 typedef int (*media_scan_page_fn)(void *ctx, int page, const struct media_image *img,
-                                  const char *make, const char *model, struct err *e);
+                                  const char *make, const char *model, double dpi,
+                                  struct err *e);
 
 /* Scans pages; *pages receives how many were delivered. GW_ENOTFOUND when there is no
  * scanner, GW_EDEVICE naming it when it fails (jammed, cover open, I/O), GW_ECANCEL,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # media-sane.sh - `gridwalk scan` against the SANE test backend (RIGS.md): one page, several
 # pages from the feeder, the whole feeder, a paper jam, a cancel (SIGINT) in the middle of a
-# slow page, and the EXIF of a scanned page read back with `exif`.
+# slow page, the EXIF of a scanned page read back with `exif`, and a multi-page PDF of a set.
 . "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 gw=$GRIDWALK_BUILD/bin/gridwalk
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gw-sane.XXXXXX")
@@ -46,6 +46,13 @@ ok "one outbox row per page" test "$(sqlite3 "$db" "SELECT count(*) FROM outbox 
 file=$(find "$tmp/store/media" -name '*.jpg' | head -1)
 ok "exif reads the scanned page's description" sh -c "exif -m -t ImageDescription '$file' | grep -q 'customer 2002 Li Si'"
 ok "exif reads the scanner's make" sh -c "exif -m -t Make '$file' | grep -q Noname"
+
+out=$("$gw" scan --db "$db" --entry "$entry" --source "Automatic Document Feeder" --pages 3 \
+    --mode Color --dpi 100 --pdf "$tmp/set.pdf" 2>>"$tmp/err")
+ok "a scan set as a PDF: said so" grep -q "pdf $tmp/set.pdf: 3 pages" <<<"$out"
+ok "pdfinfo reads three pages" sh -c "pdfinfo '$tmp/set.pdf' | grep -qE '^Pages: +3$'"
+ok "each page has the paper's size (80x100 mm)" sh -c "pdfinfo '$tmp/set.pdf' | grep -qE '^Page size: +22[67](\.[0-9]+)? x 28[2-4]'"
+ok "the pages render" sh -c "pdftoppm -r 20 -f 3 -l 3 -png '$tmp/set.pdf' '$tmp/pg' && test -s '$tmp/pg-3.png'"
 
 before=$(photos)
 export SANE_CONFIG_DIR=$tmp/jam

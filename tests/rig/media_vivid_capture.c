@@ -8,8 +8,8 @@
  *   error code=N msg=...
  *
  * bar1/bar2 are the colours in the middle of the first two of vivid's eight colour bars
- * (white-ish, then yellow), which shows the pixel conversion is right. Linked statically so
- * the guest needs no libraries. */
+ * (white-ish, then yellow), which shows the pixel conversion is right. scripts/rig-vivid
+ * copies the shared libraries it needs into the guest. */
 #include "gridwalk/config.h"
 
 #include "media/camera.h"
