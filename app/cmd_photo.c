@@ -5,14 +5,20 @@
 #include "app/commands.h"
 #include "app/photo_cli.h"
 
+#include "media/preview.h"
+
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #define PHOTO_SYNOPSIS                                                                         \
     "add --entry ID [--folder appearance|nameplate] [--json] [--lat D --lon D "              \
     "[--alt M] [--accuracy M]] [--long-edge PX] [--quality Q] [--keep-original] FILE...\n"   \
     "       gridwalk photo capture --entry ID [--device DEV] [--camera-size WxH] "            \
-    "[--warmup N] [same options]"
+    "[--warmup N] [--preview] [same options]"
 
 static int photo_add(int argc, char **argv)
 {
@@ -43,6 +49,60 @@ static int photo_add(int argc, char **argv)
     return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
+/* The live preview: frames drawn in the terminal until Enter (take it) or Ctrl-C (cancel);
+ * the frame after Enter is the photo. */
+static int capture_with_preview(struct photo_ctx *ctx, const char *device, struct photo_stored *p,
+                                struct err *e)
+{
+    struct media_camera_session *s = NULL;
+    struct media_camera_opts o = {
+        .device = device,
+        .timeout_ms = ctx->cfg.camera_timeout_ms,
+        .max_width = ctx->cfg.camera_max_width,
+        .max_height = ctx->cfg.camera_max_height,
+        .cancel = ctx->cancel,
+    };
+    int rc = media_camera_open(&o, &s, e);
+    if (rc)
+        return rc;
+    fputs("\x1b[2J", stdout);
+    for (;;) {
+        struct media_frame fr;
+        struct winsize ws = {0};
+        if ((rc = media_camera_next(s, &fr, e)))
+            break;
+        int cols = 80, rows = 24;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 2) {
+            cols = ws.ws_col;
+            rows = ws.ws_row - 2;
+        }
+        char *ansi = NULL;
+        if (media_preview_render(&fr.img, cols, rows, NULL, &ansi, NULL) == 0) {
+            printf("\x1b[H%s\x1b[0m\n%s (%s): Enter takes the photo, Ctrl-C cancels\x1b[K",
+                   ansi, media_camera_info(s)->path, media_camera_info(s)->card);
+            fflush(stdout);
+        }
+        free(ansi);
+        media_frame_done(&fr);
+        struct pollfd in = {STDIN_FILENO, POLLIN, 0};
+        if (poll(&in, 1, 150) > 0) {
+            char line[64];
+            if (!fgets(line, sizeof line, stdin)) {
+                rc = err_set(e, GW_ECANCEL, "no photo taken");
+                break;
+            }
+            if ((rc = media_camera_next(s, &fr, e)))
+                break;
+            rc = photo_add_frame(ctx, &fr, p, e);
+            media_frame_done(&fr);
+            break;
+        }
+    }
+    fputs("\n", stdout);
+    media_camera_close(s);
+    return rc;
+}
+
 static int photo_capture_cmd(int argc, char **argv)
 {
     struct photo_cli c;
@@ -61,7 +121,9 @@ static int photo_capture_cmd(int argc, char **argv)
     static atomic_int cancel;
     photo_cli_cancel_on_signal(&cancel);
     ctx.cancel = &cancel;
-    int rc = photo_capture(&ctx, c.device, &p, &e);
+    int rc = c.preview && isatty(STDOUT_FILENO)
+                 ? capture_with_preview(&ctx, c.device, &p, &e)
+                 : photo_capture(&ctx, c.device, &p, &e);
     if (rc)
         cli_fail("photo capture", &e);
     else

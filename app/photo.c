@@ -290,6 +290,16 @@ int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored 
     return rc;
 }
 
+int photo_add_frame(struct photo_ctx *ctx, const struct media_frame *fr, struct photo_stored *out,
+                    struct err *e)
+{
+    if (fr->jpeg)
+        return store(ctx, fr->jpeg, fr->jpeg_len, NULL, "camera", fr->cam.driver, fr->cam.card,
+                     &fr->taken, out, e);
+    return store(ctx, NULL, 0, &fr->img, "camera", fr->cam.driver, fr->cam.card, &fr->taken,
+                 out, e);
+}
+
 static void camera_progress(void *c, long frame, long total)
 {
     progress(c, "camera warming up", frame, total);
@@ -312,12 +322,7 @@ int photo_capture(struct photo_ctx *ctx, const char *device, struct photo_stored
     };
     if ((rc = media_camera_capture(&o, &fr, e)))
         return rc;
-    if (fr.jpeg)
-        rc = store(ctx, fr.jpeg, fr.jpeg_len, NULL, "camera", fr.cam.driver, fr.cam.card,
-                   &fr.taken, out, e);
-    else
-        rc = store(ctx, NULL, 0, &fr.img, "camera", fr.cam.driver, fr.cam.card, &fr.taken, out,
-                   e);
+    rc = photo_add_frame(ctx, &fr, out, e);
     if (rc)
         err_prefix(e, "%s: ", fr.cam.path);
     media_frame_done(&fr);

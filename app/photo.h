@@ -20,6 +20,7 @@
 #include "data/db.h"
 #include "data/mediastore.h"
 #include "data/photos.h"
+#include "media/camera.h"
 #include "media/hash.h"
 
 #include <stdatomic.h>
@@ -107,6 +108,11 @@ int photo_add_encoded(struct photo_ctx *ctx, const unsigned char *buf, size_t n,
  * unplugged; GW_ETIMEOUT when no frame came; GW_ECANCEL. */
 int photo_capture(struct photo_ctx *ctx, const char *device, struct photo_stored *out,
                   struct err *e);
+
+/* Stores a frame taken from an open camera session (the live preview's shot), source
+ * "camera". Failures as photo_add_encoded. */
+int photo_add_frame(struct photo_ctx *ctx, const struct media_frame *fr, struct photo_stored *out,
+                    struct err *e);
 
 /* Scan options; NULL strings leave the scanner's default. pages 0: one page from a flatbed, or
  * every page the feeder holds. */

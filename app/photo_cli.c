@@ -35,7 +35,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
 {
     enum { O_DB = 256, O_ENTRY, O_FOLDER, O_DEVICE, O_JSON, O_LAT, O_LON, O_ALT, O_ACC,
            O_EDGE, O_QUALITY, O_KEEP, O_PAGES, O_SOURCE, O_MODE, O_DPI, O_MAXMP, O_WARMUP,
-           O_CAMSIZE, O_PDF };
+           O_CAMSIZE, O_PDF, O_PREVIEW };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB},
         {"entry", required_argument, NULL, O_ENTRY},
@@ -57,6 +57,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
         {"warmup", required_argument, NULL, O_WARMUP},
         {"camera-size", required_argument, NULL, O_CAMSIZE},
         {"pdf", required_argument, NULL, O_PDF},
+        {"preview", no_argument, NULL, O_PREVIEW},
         {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
@@ -109,6 +110,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
             if (!scan || parse_int(a, 1, 1000, &c->pages))
                 return cli_usage(cmd, synopsis, "--pages wants 1..1000"), -1;
             break;
+        case O_PREVIEW: c->preview = 1; break;
         case O_PDF:
             if (!scan)
                 return cli_usage(cmd, synopsis, "--pdf is for scans"), -1;

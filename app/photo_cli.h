@@ -21,6 +21,7 @@ struct photo_cli {
     const char *mode;
     int dpi;
     const char *pdf;
+    int preview;
     struct photo_config cfg;
     struct photo_position pos;
 };

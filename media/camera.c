@@ -402,59 +402,76 @@ static int convert(const struct v4l2_format *fmt, const unsigned char *data, siz
     return GW_OK;
 }
 
-int media_camera_capture(const struct media_camera_opts *o, struct media_frame *out,
-                         struct err *e)
-{
-    int rc = GW_OK, fd = -1, streaming = 0;
-    struct mapping maps[CAMERA_BUFFERS];
-    unsigned nbufs = 0;
+struct media_camera_session {
     struct media_camera cam;
-    memset(out, 0, sizeof *out);
-    memset(maps, 0, sizeof maps);
-    if ((rc = resolve(o->device, &cam, e)))
-        return rc;
-    fd = v4l2_open(cam.path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return open_error(cam.path, errno, e);
-    struct v4l2_capability cap;
-    memset(&cap, 0, sizeof cap);
-    if (xioctl(fd, VIDIOC_QUERYCAP, &cap) != 0) {
-        rc = lost(&cam, "identification", errno, e);
+    struct media_camera_opts opts;
+    int fd, streaming;
+    struct v4l2_format fmt;
+    struct mapping maps[CAMERA_BUFFERS];
+    unsigned nbufs;
+};
+
+static int busy_or_lost(const struct media_camera *cam, const char *what, int err, struct err *e)
+{
+    if (err == EBUSY)
+        return err_set(e, GW_EDEVICE, "camera %s (%s) is busy: another program is using it",
+                       cam->path, cam->card);
+    return lost(cam, what, err, e);
+}
+
+int media_camera_open(const struct media_camera_opts *o, struct media_camera_session **out,
+                      struct err *e)
+{
+    int rc = GW_OK;
+    struct media_camera_session *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->fd = -1;
+    s->opts = *o;
+    *out = NULL;
+    struct media_camera *cam = &s->cam;
+    if ((rc = resolve(o->device, cam, e)))
+        goto out;
+    s->fd = v4l2_open(cam->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (s->fd < 0) {
+        rc = open_error(cam->path, errno, e);
         goto out;
     }
-    copy_name(cam.card, sizeof cam.card, cap.card, sizeof cap.card);
-    copy_name(cam.driver, sizeof cam.driver, cap.driver, sizeof cap.driver);
-    copy_name(cam.bus, sizeof cam.bus, cap.bus_info, sizeof cap.bus_info);
-    out->cam = cam;
+    struct v4l2_capability cap;
+    memset(&cap, 0, sizeof cap);
+    if (xioctl(s->fd, VIDIOC_QUERYCAP, &cap) != 0) {
+        rc = lost(cam, "identification", errno, e);
+        goto out;
+    }
+    copy_name(cam->card, sizeof cam->card, cap.card, sizeof cap.card);
+    copy_name(cam->driver, sizeof cam->driver, cap.driver, sizeof cap.driver);
+    copy_name(cam->bus, sizeof cam->bus, cap.bus_info, sizeof cap.bus_info);
     uint32_t caps = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps : cap.capabilities;
     if (!(caps & V4L2_CAP_VIDEO_CAPTURE) || !(caps & V4L2_CAP_STREAMING)) {
-        rc = err_set(e, GW_EDEVICE, "%s (%s) is not a camera that can stream", cam.path,
-                     cam.card);
+        rc = err_set(e, GW_EDEVICE, "%s (%s) is not a camera that can stream", cam->path,
+                     cam->card);
         goto out;
     }
 
-    uint32_t fourcc = pick_format(fd, o->fourcc);
-    struct v4l2_format fmt;
-    memset(&fmt, 0, sizeof fmt);
-    fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    uint32_t fourcc = pick_format(s->fd, o->fourcc);
     int w, h;
-    pick_size(fd, fourcc, o->max_width, o->max_height, &w, &h);
-    fmt.fmt.pix.width = (uint32_t)w;
-    fmt.fmt.pix.height = (uint32_t)h;
-    fmt.fmt.pix.pixelformat = fourcc;
-    fmt.fmt.pix.field = V4L2_FIELD_NONE;
-    if (xioctl(fd, VIDIOC_S_FMT, &fmt) != 0) {
-        rc = errno == EBUSY ? err_set(e, GW_EDEVICE, "camera %s (%s) is busy: another program "
-                                                     "is using it", cam.path, cam.card)
-                            : lost(&cam, "format setup", errno, e);
+    pick_size(s->fd, fourcc, o->max_width, o->max_height, &w, &h);
+    s->fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    s->fmt.fmt.pix.width = (uint32_t)w;
+    s->fmt.fmt.pix.height = (uint32_t)h;
+    s->fmt.fmt.pix.pixelformat = fourcc;
+    s->fmt.fmt.pix.field = V4L2_FIELD_NONE;
+    if (xioctl(s->fd, VIDIOC_S_FMT, &s->fmt) != 0) {
+        rc = busy_or_lost(cam, "format setup", errno, e);
         goto out;
     }
-    if (!usable(fmt.fmt.pix.pixelformat)) {
+    if (!usable(s->fmt.fmt.pix.pixelformat)) {
         char want[5], got[5];
         media_fourcc_name(fourcc, want);
-        media_fourcc_name(fmt.fmt.pix.pixelformat, got);
+        media_fourcc_name(s->fmt.fmt.pix.pixelformat, got);
         rc = err_set(e, GW_EDEVICE, "camera %s (%s) offers no picture format gridwalk can "
-                                    "read (asked for %s, got %s)", cam.path, cam.card, want, got);
+                                    "read (asked for %s, got %s)", cam->path, cam->card, want,
+                     got);
         goto out;
     }
 
@@ -463,114 +480,164 @@ int media_camera_capture(const struct media_camera_opts *o, struct media_frame *
     req.count = CAMERA_BUFFERS;
     req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     req.memory = V4L2_MEMORY_MMAP;
-    if (xioctl(fd, VIDIOC_REQBUFS, &req) != 0 || req.count < 1) {
-        rc = errno == EBUSY ? err_set(e, GW_EDEVICE, "camera %s (%s) is busy: another program "
-                                                     "is using it", cam.path, cam.card)
-                            : lost(&cam, "buffer setup", errno, e);
+    if (xioctl(s->fd, VIDIOC_REQBUFS, &req) != 0 || req.count < 1) {
+        rc = busy_or_lost(cam, "buffer setup", errno, e);
         goto out;
     }
-    nbufs = req.count < CAMERA_BUFFERS ? req.count : CAMERA_BUFFERS;
-    for (unsigned i = 0; i < nbufs; i++) {
+    s->nbufs = req.count < CAMERA_BUFFERS ? req.count : CAMERA_BUFFERS;
+    for (unsigned i = 0; i < s->nbufs; i++) {
         struct v4l2_buffer b;
         memset(&b, 0, sizeof b);
         b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         b.memory = V4L2_MEMORY_MMAP;
         b.index = i;
-        if (xioctl(fd, VIDIOC_QUERYBUF, &b) != 0) {
-            rc = lost(&cam, "buffer setup", errno, e);
+        if (xioctl(s->fd, VIDIOC_QUERYBUF, &b) != 0) {
+            rc = lost(cam, "buffer setup", errno, e);
             goto out;
         }
-        maps[i].len = b.length;
-        maps[i].p = v4l2_mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-                              b.m.offset);
-        if (maps[i].p == MAP_FAILED) {
-            maps[i].p = NULL;
-            rc = lost(&cam, "buffer mapping", errno, e);
+        s->maps[i].len = b.length;
+        s->maps[i].p = v4l2_mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd,
+                                 b.m.offset);
+        if (s->maps[i].p == MAP_FAILED) {
+            s->maps[i].p = NULL;
+            rc = lost(cam, "buffer mapping", errno, e);
             goto out;
         }
-        if (xioctl(fd, VIDIOC_QBUF, &b) != 0) {
-            rc = lost(&cam, "buffer setup", errno, e);
+        if (xioctl(s->fd, VIDIOC_QBUF, &b) != 0) {
+            rc = lost(cam, "buffer setup", errno, e);
             goto out;
         }
     }
     enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    if (xioctl(fd, VIDIOC_STREAMON, &type) != 0) {
-        rc = lost(&cam, "stream start", errno, e);
+    if (xioctl(s->fd, VIDIOC_STREAMON, &type) != 0) {
+        rc = lost(cam, "stream start", errno, e);
         goto out;
     }
-    streaming = 1;
+    s->streaming = 1;
+out:
+    if (rc) {
+        media_camera_close(s);
+        return rc;
+    }
+    *out = s;
+    return GW_OK;
+}
 
-    int total = (o->warmup > 0 ? o->warmup : 0) + 1;
-    int timeout = o->timeout_ms > 0 ? o->timeout_ms : 3000;
-    for (int got = 0; got < total;) {
-        if (o->cancel && atomic_load(o->cancel)) {
-            rc = err_set(e, GW_ECANCEL, "capture cancelled");
-            goto out;
-        }
-        struct pollfd pfd = {fd, POLLIN, 0};
+const struct media_camera *media_camera_info(const struct media_camera_session *s)
+{
+    return &s->cam;
+}
+
+static int cancelled(const struct media_camera_session *s)
+{
+    return s->opts.cancel && atomic_load(s->opts.cancel);
+}
+
+/* Waits for the next good frame; converts it into out when out is not NULL (warm-up frames
+ * are only dequeued and given back). */
+static int grab(struct media_camera_session *s, struct media_frame *out, struct err *e)
+{
+    int timeout = s->opts.timeout_ms > 0 ? s->opts.timeout_ms : 3000;
+    const struct media_camera *cam = &s->cam;
+    for (;;) {
+        if (cancelled(s))
+            return err_set(e, GW_ECANCEL, "capture cancelled");
+        struct pollfd pfd = {s->fd, POLLIN, 0};
         /* Short slices so a cancel is seen quickly even while waiting for a frame. */
         int waited = 0, pr = 0;
         while (waited < timeout) {
             pr = poll(&pfd, 1, 100);
-            if (pr != 0 || (o->cancel && atomic_load(o->cancel)))
+            if (pr != 0 || cancelled(s))
                 break;
             waited += 100;
         }
-        if (pr < 0 && errno == EINTR)
+        if ((pr < 0 && errno == EINTR) || cancelled(s))
             continue;
-        if (o->cancel && atomic_load(o->cancel))
-            continue;
-        if (pr == 0) {
-            rc = err_set(e, GW_ETIMEOUT, "camera %s (%s) sent no picture for %d ms", cam.path,
-                         cam.card, timeout);
-            goto out;
-        }
-        if (pr < 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
-            rc = lost(&cam, "capture", pr < 0 ? errno : ENODEV, e);
-            goto out;
-        }
+        if (pr == 0)
+            return err_set(e, GW_ETIMEOUT, "camera %s (%s) sent no picture for %d ms",
+                           cam->path, cam->card, timeout);
+        if (pr < 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
+            return lost(cam, "capture", pr < 0 ? errno : ENODEV, e);
         struct v4l2_buffer b;
         memset(&b, 0, sizeof b);
         b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         b.memory = V4L2_MEMORY_MMAP;
-        if (xioctl(fd, VIDIOC_DQBUF, &b) != 0) {
+        if (xioctl(s->fd, VIDIOC_DQBUF, &b) != 0) {
             if (errno == EAGAIN)
                 continue;
-            rc = lost(&cam, "capture", errno, e);
-            goto out;
+            return lost(cam, "capture", errno, e);
         }
-        int keep = !(b.flags & V4L2_BUF_FLAG_ERROR) && b.bytesused > 0;
-        if (keep && got == total - 1) {
+        int rc = GW_OK, keep = !(b.flags & V4L2_BUF_FLAG_ERROR) && b.bytesused > 0 &&
+                              b.index < s->nbufs;
+        if (keep && out) {
+            memset(out, 0, sizeof *out);
             clock_gettime(CLOCK_REALTIME, &out->taken);
-            size_t used = b.bytesused < maps[b.index].len ? b.bytesused : maps[b.index].len;
-            rc = convert(&fmt, maps[b.index].p, used, out, e);
+            size_t len = s->maps[b.index].len;
+            size_t used = b.bytesused < len ? b.bytesused : len;
+            rc = convert(&s->fmt, s->maps[b.index].p, used, out, e);
+            out->cam = s->cam;
             if (rc == GW_ECORRUPT) {
                 /* A damaged frame (a USB hiccup): try the next one. */
+                media_frame_done(out);
                 rc = GW_OK;
                 keep = 0;
-            } else if (rc) {
-                goto out;
             }
         }
-        if (keep)
-            got++;
-        if (o->progress)
-            o->progress(o->progress_ctx, got, total);
-        if (got < total && xioctl(fd, VIDIOC_QBUF, &b) != 0) {
-            rc = lost(&cam, "capture", errno, e);
-            goto out;
+        if (xioctl(s->fd, VIDIOC_QBUF, &b) != 0) {
+            if (out && keep)
+                media_frame_done(out);
+            return lost(cam, "capture", errno, e);
         }
+        if (rc)
+            return rc;
+        if (keep)
+            return GW_OK;
     }
-out:
-    if (streaming)
-        xioctl(fd, VIDIOC_STREAMOFF, &type);
-    for (unsigned i = 0; i < nbufs; i++)
-        if (maps[i].p)
-            v4l2_munmap(maps[i].p, maps[i].len);
-    if (fd >= 0)
-        v4l2_close(fd);
-    if (rc)
-        media_frame_done(out);
-    out->cam = cam;
+}
+
+int media_camera_next(struct media_camera_session *s, struct media_frame *out, struct err *e)
+{
+    return grab(s, out, e);
+}
+
+void media_camera_close(struct media_camera_session *s)
+{
+    if (!s)
+        return;
+    if (s->streaming) {
+        enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+        xioctl(s->fd, VIDIOC_STREAMOFF, &type);
+    }
+    for (unsigned i = 0; i < s->nbufs; i++)
+        if (s->maps[i].p)
+            v4l2_munmap(s->maps[i].p, s->maps[i].len);
+    if (s->fd >= 0)
+        v4l2_close(s->fd);
+    free(s);
+}
+
+int media_camera_capture(const struct media_camera_opts *o, struct media_frame *out,
+                         struct err *e)
+{
+    struct media_camera_session *s = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = media_camera_open(o, &s, e);
+    if (rc) {
+        if (o->device && o->device[0] == '/')
+            snprintf(out->cam.path, sizeof out->cam.path, "%s", o->device);
+        return rc;
+    }
+    out->cam = s->cam;
+    int total = (o->warmup > 0 ? o->warmup : 0) + 1;
+    for (int got = 0; got < total - 1 && !rc; got++) {
+        rc = grab(s, NULL, e);
+        if (o->progress)
+            o->progress(o->progress_ctx, got + 1, total);
+    }
+    if (!rc)
+        rc = grab(s, out, e);
+    if (!rc && o->progress)
+        o->progress(o->progress_ctx, total, total);
+    media_camera_close(s);
     return rc;
 }

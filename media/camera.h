@@ -56,6 +56,16 @@ struct media_frame {
 int media_camera_capture(const struct media_camera_opts *o, struct media_frame *out,
                          struct err *e);
 
+/* A stream kept open, for a live preview before the shot: open once, take frames with
+ * media_camera_next() (each converted like a capture), close. Failures as
+ * media_camera_capture(); media_camera_next() waits up to timeout_ms for a frame. */
+struct media_camera_session;
+int media_camera_open(const struct media_camera_opts *o, struct media_camera_session **out,
+                      struct err *e);
+int media_camera_next(struct media_camera_session *s, struct media_frame *out, struct err *e);
+const struct media_camera *media_camera_info(const struct media_camera_session *s);
+void media_camera_close(struct media_camera_session *s);
+
 /* Turns one MJPEG frame into a complete JPEG (inserting the standard Huffman tables that
  * webcams leave out) and decodes it into out->img. GW_ECORRUPT for a damaged frame. */
 int media_camera_mjpeg_frame(const unsigned char *buf, size_t n, struct media_frame *out,

@@ -2,7 +2,7 @@
 # SHA-256 (libcrypto). A leaf: no SQL, no screens.
 MODULES += media
 media_SRCS := $(wildcard media/*.c)
-media_PKGS := libv4l2 sane-backends libexif libturbojpeg libpng libcrypto
+media_PKGS := libv4l2 sane-backends libexif libturbojpeg libpng libcrypto chafa
 media_LDLIBS := -lm -lpthread
 
 UNIT_TESTS += test_media_image

@@ -41,6 +41,11 @@ echo "CASE cli: $(gridwalk photo capture --db /store/gw.db --entry ENTRY --folde
 echo "BEGIN-JPEG"
 base64 "$(ls /store/media/*/*.jpg | head -1)"
 echo "END-JPEG"
+# The live preview: frames drawn on the console until Enter (here after 2 s), then the shot.
+echo "PREVIEW-BEGIN"
+(sleep 2; echo) | gridwalk photo capture --db /store/gw.db --entry ENTRY --camera-size 640x360 \
+    --preview --json >/dev/console 2>&1
+echo "PREVIEW-END"
 media-vivid-capture --max 320x180 --warmup 1000 >/tmp/long.txt 2>&1 &
 long=$!
 sleep 1
@@ -61,7 +66,7 @@ t0=$(date +%s.%N)
 bash "$GRIDWALK_TOP/scripts/rig-vivid" "$guest" "$tool" "$gw" "$work/gw.db=/data/gw.db" >"$log" 2>&1
 rc=$?
 t1=$(date +%s.%N)
-diag "vivid rig: boot, 11 captures, an unplug and gridwalk photo capture took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
+diag "vivid rig: boot, 11 captures, an unplug, gridwalk photo capture and its live preview took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
 if ! grep -q '^RIG-BEGIN' "$log"; then
     tap_fail "the VM booted and loaded vivid" "$(tail -20 "$log")"
     tap_done
@@ -104,5 +109,11 @@ ok "the stored file came back whole (its SHA-256 is the recorded one)" \
 ok "exiftool: Make is the camera's driver" test "$(exiftool -s3 -Make "$work/cap.jpg")" = vivid
 ok "exiftool: Model is the camera's name" test "$(exiftool -s3 -Model "$work/cap.jpg")" = vivid
 ok "exiftool: GPS accuracy" test "$(exiftool -s3 -n -GPSHPositioningError "$work/cap.jpg")" = 5
+preview() { tr -d '\r' <"$log" | sed -n '/^PREVIEW-BEGIN/,/^PREVIEW-END/p'; }
+preview_has() { preview | grep -a -q -- "$1"; }
+colour_cells() { [ "$(preview | grep -a -o $'\x1b\\[[34]8;2;' | wc -l)" -gt 100 ]; }
+ok "the live preview draws frames in colour" colour_cells
+ok "the live preview names the camera" preview_has "/dev/video0 (vivid): Enter takes the photo"
+ok "after Enter the shot is stored" preview_has '"source":"camera"'
 ok "exiftool: the entry is named" sh -c "exiftool -s3 -ImageDescription '$work/cap.jpg' | grep -q 'customer 5005 Sun Qi; entry 2026-11-22 12:00'"
 tap_done

@@ -12,6 +12,7 @@
 #include "media/exif.h"
 #include "media/hash.h"
 #include "media/image.h"
+#include "media/preview.h"
 
 #include <glob.h>
 #include <libexif/exif-data.h>
@@ -366,6 +367,37 @@ static void test_exif_fields_read_back(void **state)
     media_image_done(&img);
 }
 
+static int reddish(uint32_t c)
+{
+    return ((c >> 16) & 0xff) > 150 && (c & 0xff) < 100;
+}
+
+static int bluish(uint32_t c)
+{
+    return (c & 0xff) > 150 && ((c >> 16) & 0xff) < 100;
+}
+
+static void test_preview_cells_and_ansi(void **state)
+{
+    (void)state;
+    struct media_image img;
+    struct err e = {0};
+    struct media_preview_cell cells[20 * 10];
+    char *ansi = NULL;
+    two_halves(&img, 64, 32);
+    assert_int_equal(media_preview_render(&img, 20, 10, cells, &ansi, &e), 0);
+    /* Left cells show red, right cells blue; a 2:1 picture fills 20x5 cells, the rest blank. */
+    const struct media_preview_cell *left = &cells[2 * 20 + 2], *right = &cells[2 * 20 + 17];
+    assert_true(reddish(left->ch == ' ' ? left->bg : left->fg));
+    assert_true(bluish(right->ch == ' ' ? right->bg : right->fg));
+    assert_int_equal(cells[9 * 20 + 0].ch, ' ');
+    assert_non_null(ansi);
+    assert_non_null(strstr(ansi, "\x1b["));
+    free(ansi);
+    assert_int_equal(media_preview_render(&img, 0, 10, cells, NULL, &e), GW_EINVAL);
+    media_image_done(&img);
+}
+
 static void test_sha256(void **state)
 {
     (void)state;
@@ -395,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_decompression_bomb),
         cmocka_unit_test(test_png_decodes_and_lying_header_refused),
         cmocka_unit_test(test_exif_fields_read_back),
+        cmocka_unit_test(test_preview_cells_and_ansi),
         cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
