@@ -68,6 +68,15 @@ int photo_ctx_open(struct photo_ctx *ctx, struct db *db, const char *entry, cons
     return mediastore_open(&ctx->ms, db, ctx->cfg.sweep, &ctx->sweep, e);
 }
 
+int photo_store_sweep(struct db *db, struct mediastore_sweep_stats *stats, struct err *e)
+{
+    struct mediastore ms;
+    int rc = mediastore_open(&ms, db, 1, stats, e);
+    if (!rc)
+        mediastore_close(&ms);
+    return rc;
+}
+
 void photo_ctx_done(struct photo_ctx *ctx)
 {
     mediastore_close(&ctx->ms);

@@ -92,6 +92,11 @@ int photo_ctx_open(struct photo_ctx *ctx, struct db *db, const char *entry, cons
                    const struct photo_config *cfg, struct err *e);
 void photo_ctx_done(struct photo_ctx *ctx);
 
+/* The start-up sweep of the media store beside db (stale temporaries, files no photo row
+ * references), for the app's main before its loop starts. stats may be NULL; skipped
+ * (stats->swept 0) while another gridwalk process stores photos. GW_EIO naming the folder. */
+int photo_store_sweep(struct db *db, struct mediastore_sweep_stats *stats, struct err *e);
+
 /* Imports a local JPEG or PNG file (source "file"); its own EXIF DateTimeOriginal is kept as
  * the time taken when it has one. GW_EIO when unreadable, the decoder's codes otherwise. */
 int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored *out,

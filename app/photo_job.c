@@ -17,6 +17,8 @@
 struct photo_job {
     struct photo_job_request rq;
     char **files;
+    struct photo_pick_roots roots;
+    int check_roots;
     char *db_path, *entry, *folder, *device, *scan_source, *scan_mode;
     pthread_t thread;
     int started;
@@ -130,7 +132,12 @@ static void *run(void *arg)
                                   j->rq.nfiles);
                 break;
             }
-            if ((f.rc = photo_add_file(&ctx, j->files[i], &p, &f.err)) == GW_OK) {
+            if (j->check_roots && !photo_pick_allowed(&j->roots, j->files[i]))
+                f.rc = err_set(&f.err, GW_EINVAL, "%s is not a photo in the folders this "
+                                                  "device may use", j->files[i]);
+            else
+                f.rc = photo_add_file(&ctx, j->files[i], &p, &f.err);
+            if (f.rc == GW_OK) {
                 stored(j, &p);
             } else if (f.rc == GW_ECANCEL) {
                 done.rc = err_set(e, GW_ECANCEL, "cancelled after %d of %d files", i,
@@ -191,6 +198,16 @@ int photo_job_start(const struct photo_job_request *rq, struct photo_job **out, 
             j->files[i] = dup_or_null(rq->files[i] ? rq->files[i] : "-");
     }
     j->rq.files = NULL;
+    if (rq->roots) {
+        j->check_roots = 1;
+        j->roots.n = rq->roots->n;
+        j->roots.dirs = calloc((size_t)rq->roots->n + 1, sizeof *j->roots.dirs);
+        if (!j->roots.dirs)
+            abort();
+        for (int i = 0; i < rq->roots->n; i++)
+            j->roots.dirs[i] = dup_or_null(rq->roots->dirs[i]);
+    }
+    j->rq.roots = NULL;
     atomic_init(&j->cancel, 0);
     pthread_mutex_init(&j->lock, NULL);
     j->pipe_r = j->pipe_w = -1;
@@ -248,6 +265,7 @@ void photo_job_free(struct photo_job *j)
     for (int i = 0; j->files && i < j->rq.nfiles; i++)
         free(j->files[i]);
     free(j->files);
+    photo_pick_roots_done(&j->roots);
     free(j->db_path);
     free(j->entry);
     free(j->folder);

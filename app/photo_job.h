@@ -10,7 +10,9 @@
  *
  * How the entry page uses it (ui/ hooks):
  *   take photo:  rq.kind = PHOTO_JOB_CAPTURE, rq.device = configured camera or "" (first)
- *   from file:   rq.kind = PHOTO_JOB_FILES, rq.files = chosen paths (from photo_pick_list)
+ *   at start-up: photo_store_sweep(db) once, before the loop (photo.h)
+ *   from file:   rq.kind = PHOTO_JOB_FILES, rq.files = chosen paths (from photo_pick_list),
+ *                rq.roots = the chooser's roots, so nothing outside them is imported
  *   scan:        rq.kind = PHOTO_JOB_SCAN, rq.scan = source/mode/dpi/pages
  *   then poll photo_job_fd(); on POLLIN loop photo_job_next(); draw PROGRESS as a bar with
  *   stage and done/total; STORED adds a thumbnail row; FAILED shows err.msg (for the camera it
@@ -20,6 +22,7 @@
 
 #include "gridwalk/config.h"
 #include "app/photo.h"
+#include "app/photo_pick.h"
 
 enum photo_job_kind { PHOTO_JOB_FILES, PHOTO_JOB_CAPTURE, PHOTO_JOB_SCAN };
 
@@ -32,6 +35,7 @@ struct photo_job_request {
     struct photo_position pos;
     const char *const *files;    /* PHOTO_JOB_FILES */
     int nfiles;
+    const struct photo_pick_roots *roots; /* if set, files outside them fail (copied) */
     const char *device;          /* camera path/name or scanner name; NULL or "": first */
     struct photo_scan_opts scan; /* PHOTO_JOB_SCAN (its device is taken from .device) */
 };

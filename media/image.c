@@ -364,12 +364,15 @@ int media_image_thumbnail(const unsigned char *buf, size_t n, const struct media
                           struct media_source_info *info, struct err *e)
 {
     struct media_image src = {0}, dst = {0};
+    struct media_source_info local;
+    if (!info)
+        info = &local;
     int rc = media_image_decode(buf, n, o->long_edge, o->max_pixels, &src, info, e);
     if (rc)
         return rc;
     media_image_resize(&src, o->long_edge, &dst);
     media_image_done(&src);
-    media_image_orient(&dst, info ? info->orientation : 1);
+    media_image_orient(&dst, info->orientation);
     rc = media_jpeg_encode(&dst, o->quality, out, out_len, e);
     if (!rc) {
         *out_w = dst.width;

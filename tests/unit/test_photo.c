@@ -263,6 +263,12 @@ static void test_sweep_removes_orphans_and_temps(void **state)
     assert_int_equal(access(orphan, F_OK), 0);
     photo_ctx_done(&second);
     photo_ctx_done(&ctx);
+    /* The app's start-up sweep, once nobody else holds the store. */
+    struct mediastore_sweep_stats st;
+    assert_int_equal(photo_store_sweep(db, &st, &e), 0);
+    assert_int_equal(st.swept, 1);
+    assert_int_equal(st.orphans, 1);
+    assert_int_not_equal(access(orphan, F_OK), 0);
     db_close(db);
 }
 
@@ -467,6 +473,30 @@ static void test_worker_job_files_and_scan(void **state)
     assert_int_equal(s, 2);
     assert_int_equal(f, 1);
     assert_true(pr >= 1);
+
+    /* With the chooser's roots, a file outside them is refused, one inside is stored. */
+    char inside[200], in_file[300];
+    snprintf(inside, sizeof inside, "%s/roots", scratch);
+    mkdir(inside, 0700);
+    snprintf(in_file, sizeof in_file, "%s/ok.jpg", inside);
+    size_t pn;
+    unsigned char *pb = slurp(photo, &pn);
+    write_file(in_file, pb, pn);
+    free(pb);
+    struct photo_pick_roots roots;
+    photo_pick_roots_init(&roots, inside);
+    const char *picked[] = {in_file, photo};
+    rq.files = picked;
+    rq.nfiles = 2;
+    rq.roots = &roots;
+    assert_int_equal(photo_job_start(&rq, &j, &e), 0);
+    photo_pick_roots_done(&roots);
+    s = f = pr = 0;
+    wait_done(j, &s, &f, &pr, &last);
+    photo_job_free(j);
+    assert_int_equal(s, 1);
+    assert_int_equal(f, 1);
+    rq.roots = NULL;
 
     memset(&rq.scan, 0, sizeof rq.scan);
     rq.kind = PHOTO_JOB_SCAN;
