@@ -29,3 +29,8 @@ test_media_camera_MODULES := media
 TOOLS += media-thumb
 media-thumb_SRCS := tests/bench/media_thumb.c
 media-thumb_MODULES := media
+
+# Mutation fuzzing of the decoders (tests/fuzz/media-decode.sh runs the ASan build of it).
+TOOLS += media-fuzz
+media-fuzz_SRCS := tests/fuzz/media_fuzz.c
+media-fuzz_MODULES := media
