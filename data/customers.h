@@ -50,4 +50,35 @@ int customers_get(struct db *db, int64_t id, struct customer *out, struct err *e
 /* Number of customers in the store, or -1 on error. */
 int64_t customers_count(struct db *db);
 
+/* Bulk upsert by account, for imports (marketing-system CSV, demo data).
+ *
+ * One upsert is one transaction with one reused statement: begin, any number of rows, then
+ * commit (everything is kept) or abort (the store is exactly as before, also when the process
+ * dies in between). It writes the customers table only: an import is not a field change, so
+ * it writes no outbox rows. Rules of a row: text fields replace the stored ones; coordinates
+ * replace the stored ones only when the row has both (NaN = unknown keeps what is stored) and
+ * never replace coordinates pinned on site (coord_source "pinned"). A row equal to the stored
+ * one is left untouched (no write, updated_at kept). */
+struct customers_upsert;
+
+enum customers_upsert_result {
+    CUSTOMERS_INSERTED,  /* a new account */
+    CUSTOMERS_UPDATED,   /* an account the store had before this upsert began, changed */
+    CUSTOMERS_UNCHANGED, /* an account the store had, already equal to the row */
+    CUSTOMERS_REPEATED,  /* an account this same upsert already wrote (the last row wins) */
+};
+
+/* Starts a bulk upsert (BEGIN IMMEDIATE, a larger page cache while it runs). GW_EDB when
+ * the store is busy or read-only. *out is owned by the caller until commit or abort. */
+int customers_upsert_begin(struct db *db, struct customers_upsert **out, struct err *e);
+/* Writes one row (id, coord_accuracy_m, coord_source and updated_at of c are ignored).
+ * GW_EINVAL for a row the store refuses (empty account or name, coordinates out of range);
+ * the upsert stays usable for the next row. GW_EDB for a store failure: abort then. */
+int customers_upsert_row(struct customers_upsert *u, const struct customer *c,
+                         enum customers_upsert_result *result, struct err *e);
+/* Commits everything and frees u (also on failure, when nothing was kept). */
+int customers_upsert_commit(struct customers_upsert *u, struct err *e);
+/* Rolls everything back and frees u; NULL is allowed. */
+void customers_upsert_abort(struct customers_upsert *u);
+
 #endif
