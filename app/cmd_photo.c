@@ -18,7 +18,8 @@
     "add --entry ID [--folder appearance|nameplate] [--json] [--lat D --lon D "              \
     "[--alt M] [--accuracy M]] [--long-edge PX] [--quality Q] [--keep-original] FILE...\n"   \
     "       gridwalk photo capture --entry ID [--device DEV] [--camera-size WxH] "            \
-    "[--warmup N] [--preview] [same options]"
+    "[--warmup N] [--preview] [same options]\n"                                             \
+    "       gridwalk photo capture --list [--json]"
 
 static int photo_add(int argc, char **argv)
 {
@@ -113,6 +114,8 @@ static int photo_capture_cmd(int argc, char **argv)
     int first = photo_cli_parse(&c, argc, argv, "photo capture", PHOTO_SYNOPSIS, 0);
     if (first < 0)
         return CLI_EXIT_USAGE;
+    if (c.list)
+        return photo_cli_list(&c, 0);
     if (first < argc)
         return cli_usage("photo capture", PHOTO_SYNOPSIS, "unexpected '%s'", argv[first]);
     if (photo_cli_open(&c, &db, &ctx))

@@ -14,7 +14,8 @@
 
 #define SCAN_SYNOPSIS                                                                          \
     "--entry ID [--device NAME] [--pages N] [--source SRC] [--mode Color|Gray] [--dpi N] "   \
-    "[--pdf FILE] [--folder appearance|nameplate] [--json] [--lat D --lon D [--accuracy M]]"
+    "[--pdf FILE] [--folder appearance|nameplate] [--json] [--lat D --lon D [--accuracy M]]\n" \
+    "       gridwalk scan --list [--json]"
 
 /* The pages of this run, for --pdf. */
 struct scan_run {
@@ -101,6 +102,8 @@ int cmd_scan(int argc, char **argv)
     int first = photo_cli_parse(&c, argc, argv, "scan", SCAN_SYNOPSIS, 1);
     if (first < 0)
         return CLI_EXIT_USAGE;
+    if (c.list)
+        return photo_cli_list(&c, 1);
     if (first < argc)
         return cli_usage("scan", SCAN_SYNOPSIS, "unexpected '%s'", argv[first]);
     if (photo_cli_open(&c, &db, &ctx))

@@ -3,6 +3,8 @@
 
 #include "app/cli.h"
 #include "app/photo_cli.h"
+#include "media/camera.h"
+#include "media/scan.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -35,7 +37,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
 {
     enum { O_DB = 256, O_ENTRY, O_FOLDER, O_DEVICE, O_JSON, O_LAT, O_LON, O_ALT, O_ACC,
            O_EDGE, O_QUALITY, O_KEEP, O_PAGES, O_SOURCE, O_MODE, O_DPI, O_MAXMP, O_WARMUP,
-           O_CAMSIZE, O_PDF, O_PREVIEW };
+           O_CAMSIZE, O_PDF, O_PREVIEW, O_LIST };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB},
         {"entry", required_argument, NULL, O_ENTRY},
@@ -58,6 +60,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
         {"camera-size", required_argument, NULL, O_CAMSIZE},
         {"pdf", required_argument, NULL, O_PDF},
         {"preview", no_argument, NULL, O_PREVIEW},
+        {"list", no_argument, NULL, O_LIST},
         {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
@@ -111,6 +114,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
                 return cli_usage(cmd, synopsis, "--pages wants 1..1000"), -1;
             break;
         case O_PREVIEW: c->preview = 1; break;
+        case O_LIST: c->list = 1; break;
         case O_PDF:
             if (!scan)
                 return cli_usage(cmd, synopsis, "--pdf is for scans"), -1;
@@ -140,6 +144,8 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
             return cli_usage(cmd, synopsis, "unknown option '%s'", argv[optind - 1]), -1;
         }
     }
+    if (c->list)
+        return optind;
     if (!c->entry)
         return cli_usage(cmd, synopsis, "--entry is required"), -1;
     if (isnan(c->pos.lat) != isnan(c->pos.lon))
@@ -216,6 +222,58 @@ void photo_cli_position_note(const struct photo_cli *c)
 {
     if (!c->json && isnan(c->pos.lat))
         fprintf(stderr, "gridwalk: no position (give --lat and --lon to tag the photos)\n");
+}
+
+int photo_cli_list(const struct photo_cli *c, int scan)
+{
+    struct err e = {0};
+    int n = 0;
+    if (scan) {
+        struct media_scanner *list = NULL;
+        if (media_scan_list(&list, &n, &e))
+            return cli_fail("scan --list", &e);
+        for (int i = 0; i < n; i++) {
+            if (c->json) {
+                fputs("{\"name\":", stdout);
+                json_str(stdout, list[i].name);
+                fputs(",\"vendor\":", stdout);
+                json_str(stdout, list[i].vendor);
+                fputs(",\"model\":", stdout);
+                json_str(stdout, list[i].model);
+                fputs(",\"type\":", stdout);
+                json_str(stdout, list[i].type);
+                fputs("}\n", stdout);
+            } else {
+                printf("%-24s %s %s (%s)\n", list[i].name, list[i].vendor, list[i].model,
+                       list[i].type);
+            }
+        }
+        free(list);
+    } else {
+        struct media_camera *list = NULL;
+        if (media_camera_list(&list, &n, &e))
+            return cli_fail("photo capture --list", &e);
+        for (int i = 0; i < n; i++) {
+            if (c->json) {
+                fputs("{\"device\":", stdout);
+                json_str(stdout, list[i].path);
+                fputs(",\"name\":", stdout);
+                json_str(stdout, list[i].card);
+                fputs(",\"driver\":", stdout);
+                json_str(stdout, list[i].driver);
+                fputs(",\"bus\":", stdout);
+                json_str(stdout, list[i].bus);
+                fputs("}\n", stdout);
+            } else {
+                printf("%-14s %s (%s, %s)\n", list[i].path, list[i].card, list[i].driver,
+                       list[i].bus);
+            }
+        }
+        free(list);
+    }
+    if (n == 0 && !c->json)
+        fprintf(stderr, "gridwalk: no %s found\n", scan ? "scanner" : "camera");
+    return CLI_EXIT_OK;
 }
 
 static atomic_int *cancel_flag;

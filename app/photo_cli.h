@@ -22,6 +22,7 @@ struct photo_cli {
     int dpi;
     const char *pdf;
     int preview;
+    int list;
     struct photo_config cfg;
     struct photo_position pos;
 };
@@ -31,6 +32,10 @@ struct photo_cli {
  * index of the first operand. */
 int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
                     const char *synopsis, int scan);
+
+/* `--list`: prints the cameras (scan 0) or scanners (scan 1) this machine has, as text or
+ * JSON; none is said plainly. Returns the exit status. */
+int photo_cli_list(const struct photo_cli *c, int scan);
 
 /* Prints one stored photo to out as text or JSON. */
 void photo_cli_print(const struct photo_cli *c, FILE *out, const struct photo_stored *p);

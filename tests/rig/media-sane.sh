@@ -34,6 +34,7 @@ photos() { sqlite3 "$db" "SELECT count(*) FROM photos WHERE source='scan'"; }
 files() { find "$tmp/store/media" -name '*.jpg' | wc -l; }
 
 export SANE_CONFIG_DIR=$tmp/plain
+ok "scan --list names the test scanners" sh -c "'$gw' scan --list --json | grep -q '\"name\":\"test:0\",\"vendor\":\"Noname\"'"
 out=$("$gw" scan --db "$db" --entry "$entry" --json --mode Color --dpi 100 2>"$tmp/err")
 ok "one page from the flatbed" test "$(echo "$out" | grep -c '"source":"scan"')" = 1
 ok "the page is 100 dpi of 80x100 mm" grep -qE '"width":31[0-9],"height":39[0-9]' <<<"$out"

@@ -35,6 +35,7 @@ c largest --warmup 0
 c bounded --max 1000x1000 --warmup 0
 c mjpeg --fourcc MJPG --max 640x480 --warmup 0
 mkdir -p /store && cp /data/gw.db /store/gw.db
+echo "CASE cli-list: $(gridwalk photo capture --list 2>&1 | tr '\n' ' ')"
 echo "CASE cli: $(gridwalk photo capture --db /store/gw.db --entry ENTRY --folder nameplate --json \
     --camera-size 1920x1080 --warmup 2 --long-edge 800 --lat 31.2 --lon 121.4 --accuracy 5 \
     2>&1 | tr '\n' ' ')"
@@ -99,6 +100,7 @@ ok "a removed camera is said to be missing" has gone "camera /dev/video0 is not 
 ok "no camera at all is said plainly" has none "no camera found"
 
 # gridwalk photo capture, end to end.
+ok "gridwalk photo capture --list names the camera" has cli-list "/dev/video0    vivid (vivid, platform:vivid-000)"
 ok "gridwalk photo capture stores a camera photo" has cli '"source":"camera"'
 ok "at the configured long edge from the 1920x1080 frame" has cli '"width":800,"height":450'
 ok "with the position given" has cli '"position":true'
