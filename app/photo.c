@@ -38,6 +38,61 @@ void photo_config_defaults(struct photo_config *c)
     c->sweep = 1;
 }
 
+int photo_setting_text(struct db *db, const char *key, char *buf, size_t n, struct err *e)
+{
+    int rc = photos_setting(db, key, buf, n, e);
+    if (rc == GW_ENOTFOUND) {
+        buf[0] = '\0';
+        return GW_OK;
+    }
+    return rc;
+}
+
+/* An integer setting within [lo, hi]; *v untouched when unset. */
+static int int_setting(struct db *db, const char *key, int lo, int hi, int *v, struct err *e)
+{
+    char buf[64], *end = NULL;
+    int rc = photos_setting(db, key, buf, sizeof buf, e);
+    if (rc == GW_ENOTFOUND)
+        return GW_OK;
+    if (rc)
+        return rc;
+    long x = strtol(buf, &end, 10);
+    if (!buf[0] || *end || x < lo || x > hi)
+        return err_set(e, GW_EINVAL, "setting %s is '%s'; it must be a number from %d to %d",
+                       key, buf, lo, hi);
+    *v = (int)x;
+    return GW_OK;
+}
+
+int photo_config_load(struct db *db, struct photo_config *c, struct err *e)
+{
+    int rc, mp = (int)(c->max_pixels / 1000000);
+    char size[64];
+    if ((rc = int_setting(db, "photo.long_edge", 64, 20000, &c->long_edge, e)) ||
+        (rc = int_setting(db, "photo.quality", 1, 100, &c->quality, e)) ||
+        (rc = int_setting(db, "photo.keep_original", 0, 1, &c->keep_original, e)) ||
+        (rc = int_setting(db, "photo.max_megapixels", 1, 1000, &mp, e)) ||
+        (rc = int_setting(db, "photo.fix_max_age_s", 0, 86400, &c->fix_max_age_s, e)) ||
+        (rc = int_setting(db, "camera.warmup", 0, 100, &c->camera_warmup, e)) ||
+        (rc = int_setting(db, "camera.timeout_ms", 100, 60000, &c->camera_timeout_ms, e)))
+        return rc;
+    c->max_pixels = (long long)mp * 1000000;
+    if ((rc = photo_setting_text(db, "camera.size", size, sizeof size, e)))
+        return rc;
+    if (size[0]) {
+        int w = 0, h = 0;
+        char tail = 0;
+        if (sscanf(size, "%dx%d%c", &w, &h, &tail) != 2 || w < 16 || h < 16 || w > 20000 ||
+            h > 20000)
+            return err_set(e, GW_EINVAL, "setting camera.size is '%s'; it must be WIDTHxHEIGHT",
+                           size);
+        c->camera_max_width = w;
+        c->camera_max_height = h;
+    }
+    return GW_OK;
+}
+
 void photo_position_unknown(struct photo_position *p)
 {
     p->lat = p->lon = p->alt_m = p->accuracy_m = NAN;

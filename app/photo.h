@@ -43,6 +43,16 @@ struct photo_config {
 /* Fills c with the defaults above. */
 void photo_config_defaults(struct photo_config *c);
 
+/* Overrides c with what the store's settings say, where they say it: photo.long_edge,
+ * photo.quality, photo.keep_original (0/1), photo.max_megapixels, photo.fix_max_age_s,
+ * camera.warmup, camera.timeout_ms, camera.size ("WIDTHxHEIGHT"). A value out of range is an
+ * error (GW_EINVAL naming the setting), never silently replaced. camera.device and photo.dirs
+ * are read with photo_setting_text(). */
+int photo_config_load(struct db *db, struct photo_config *c, struct err *e);
+
+/* A text setting (e.g. camera.device, scanner.device, photo.dirs) into buf; "" when unset. */
+int photo_setting_text(struct db *db, const char *key, char *buf, size_t n, struct err *e);
+
 /* The caller's position at capture: NaN for unknown numbers, fix_time 0 when there is no fix. */
 struct photo_position {
     double lat, lon, alt_m, accuracy_m;

@@ -12,6 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum {
+    PHOTO_CLI_EDGE = 1 << 0,
+    PHOTO_CLI_QUALITY = 1 << 1,
+    PHOTO_CLI_KEEP = 1 << 2,
+    PHOTO_CLI_MAXMP = 1 << 3,
+    PHOTO_CLI_WARMUP = 1 << 4,
+    PHOTO_CLI_CAMSIZE = 1 << 5,
+};
+
 static int parse_double(const char *s, double *out)
 {
     char *end = NULL;
@@ -64,6 +73,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
         {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
+    c->scan = scan;
     photo_config_defaults(&c->cfg);
     photo_position_unknown(&c->pos);
     optind = 1;
@@ -77,7 +87,10 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
         case O_FOLDER: c->folder = a; break;
         case O_DEVICE: c->device = a; break;
         case O_JSON: c->json = 1; break;
-        case O_KEEP: c->cfg.keep_original = 1; break;
+        case O_KEEP:
+            c->cfg.keep_original = 1;
+            c->given |= PHOTO_CLI_KEEP;
+            break;
         case O_SOURCE: c->source = a; break;
         case O_MODE: c->mode = a; break;
         case O_LAT:
@@ -99,15 +112,18 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
         case O_EDGE:
             if (parse_int(a, 64, 20000, &c->cfg.long_edge))
                 return cli_usage(cmd, synopsis, "--long-edge wants 64..20000 pixels"), -1;
+            c->given |= PHOTO_CLI_EDGE;
             break;
         case O_QUALITY:
             if (parse_int(a, 1, 100, &c->cfg.quality))
                 return cli_usage(cmd, synopsis, "--quality wants 1..100"), -1;
+            c->given |= PHOTO_CLI_QUALITY;
             break;
         case O_MAXMP:
             if (parse_int(a, 1, 1000, &mp))
                 return cli_usage(cmd, synopsis, "--max-megapixels wants 1..1000"), -1;
             c->cfg.max_pixels = (long long)mp * 1000000;
+            c->given |= PHOTO_CLI_MAXMP;
             break;
         case O_PAGES:
             if (!scan || parse_int(a, 1, 1000, &c->pages))
@@ -123,6 +139,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
         case O_WARMUP:
             if (parse_int(a, 0, 100, &c->cfg.camera_warmup))
                 return cli_usage(cmd, synopsis, "--warmup wants 0..100 frames"), -1;
+            c->given |= PHOTO_CLI_WARMUP;
             break;
         case O_CAMSIZE: {
             char *x = strchr(a, 'x');
@@ -134,6 +151,7 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
             if (parse_int(wbuf, 16, 20000, &c->cfg.camera_max_width) ||
                 parse_int(x + 1, 16, 20000, &c->cfg.camera_max_height))
                 return cli_usage(cmd, synopsis, "--camera-size wants WIDTHxHEIGHT"), -1;
+            c->given |= PHOTO_CLI_CAMSIZE;
             break;
         }
         case O_DPI:
@@ -202,12 +220,40 @@ void photo_cli_print(const struct photo_cli *c, FILE *out, const struct photo_st
     fflush(out);
 }
 
-int photo_cli_open(const struct photo_cli *c, struct db **db, struct photo_ctx *ctx)
+int photo_cli_open(struct photo_cli *c, struct db **db, struct photo_ctx *ctx)
 {
     struct err e = {0};
+    struct photo_config cfg;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->ms.lock_fd = -1;
     int rc = cli_open_db(c->db, db);
     if (rc)
         return rc;
+    photo_config_defaults(&cfg);
+    if (photo_config_load(*db, &cfg, &e) ||
+        photo_setting_text(*db, c->scan ? "scanner.device" : "camera.device", c->device_setting,
+                           sizeof c->device_setting, &e)) {
+        db_close(*db);
+        *db = NULL;
+        return cli_fail("settings", &e);
+    }
+    if (c->given & PHOTO_CLI_EDGE)
+        cfg.long_edge = c->cfg.long_edge;
+    if (c->given & PHOTO_CLI_QUALITY)
+        cfg.quality = c->cfg.quality;
+    if (c->given & PHOTO_CLI_KEEP)
+        cfg.keep_original = c->cfg.keep_original;
+    if (c->given & PHOTO_CLI_MAXMP)
+        cfg.max_pixels = c->cfg.max_pixels;
+    if (c->given & PHOTO_CLI_WARMUP)
+        cfg.camera_warmup = c->cfg.camera_warmup;
+    if (c->given & PHOTO_CLI_CAMSIZE) {
+        cfg.camera_max_width = c->cfg.camera_max_width;
+        cfg.camera_max_height = c->cfg.camera_max_height;
+    }
+    c->cfg = cfg;
+    if (!c->device && c->device_setting[0])
+        c->device = c->device_setting;
     if (photo_ctx_open(ctx, *db, c->entry, c->folder, &c->cfg, &e)) {
         photo_ctx_done(ctx);
         db_close(*db);

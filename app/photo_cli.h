@@ -23,7 +23,10 @@ struct photo_cli {
     const char *pdf;
     int preview;
     int list;
-    struct photo_config cfg;
+    int scan;                 /* the scan command (scanner.device is its device setting) */
+    struct photo_config cfg;  /* the options given; the store's settings fill the rest */
+    unsigned given;           /* which cfg fields an option set (PHOTO_CLI_* bits) */
+    char device_setting[128]; /* camera.device or scanner.device when --device is not given */
     struct photo_position pos;
 };
 
@@ -40,9 +43,10 @@ int photo_cli_list(const struct photo_cli *c, int scan);
 /* Prints one stored photo to out as text or JSON. */
 void photo_cli_print(const struct photo_cli *c, FILE *out, const struct photo_stored *p);
 
-/* Opens the store and the photo context for c; prints the error and returns non-zero on
- * failure. On success the caller closes both (photo_ctx_done, db_close). */
-int photo_cli_open(const struct photo_cli *c, struct db **db, struct photo_ctx *ctx);
+/* Opens the store and the photo context for c: the configuration is the defaults, then the
+ * store's settings, then the options given. Prints the error and returns non-zero on failure.
+ * On success the caller closes both (photo_ctx_done, db_close). */
+int photo_cli_open(struct photo_cli *c, struct db **db, struct photo_ctx *ctx);
 
 /* Makes SIGINT and SIGTERM set *flag (and nothing else), so a long capture or scan stops
  * cleanly at its next step with nothing half-stored. */

@@ -11,6 +11,8 @@
  * How the entry page uses it (ui/ hooks):
  *   take photo:  rq.kind = PHOTO_JOB_CAPTURE, rq.device = configured camera or "" (first)
  *   at start-up: photo_store_sweep(db) once, before the loop (photo.h)
+ *   every job:   rq.cfg = photo_config_defaults() then photo_config_load(db) (the settings),
+ *                rq.pos = the newest GPS fix (ui_hooks.gps_fix), NaN when there is none
  *   from file:   rq.kind = PHOTO_JOB_FILES, rq.files = chosen paths (from photo_pick_list),
  *                rq.roots = the chooser's roots, so nothing outside them is imported
  *   scan:        rq.kind = PHOTO_JOB_SCAN, rq.scan = source/mode/dpi/pages

@@ -139,3 +139,19 @@ int64_t photos_count(struct db *db, int64_t entry_id, const char *folder, struct
     sqlite3_finalize(st);
     return n;
 }
+
+int photos_setting(struct db *db, const char *key, char *buf, size_t n, struct err *e)
+{
+    int rc = GW_OK;
+    sqlite3_stmt *st = db_prepare(db, e, "SELECT value FROM settings WHERE key = :key");
+    if (!st)
+        return GW_EDB;
+    db_bind_text(st, ":key", key);
+    int step = db_step(db, st, e);
+    if (step == SQLITE_ROW)
+        db_col_copy(st, 0, buf, n);
+    else
+        rc = step == SQLITE_DONE ? GW_ENOTFOUND : GW_EDB;
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -44,6 +44,10 @@ struct photo_row {
  * UUID. GW_EINVAL for a bad folder or source, GW_EDB when the store refuses. */
 int photos_add(struct db *db, const struct photo_row *p, char uuid[DB_UUID_LEN], struct err *e);
 
+/* Reads one photo/camera setting from the settings table (keys "photo.*", "camera.*") into
+ * buf. GW_ENOTFOUND when it is not set, GW_EDB on a store error. */
+int photos_setting(struct db *db, const char *key, char *buf, size_t n, struct err *e);
+
 /* Number of live photos in an entry's folder (folder NULL: both). -1 on a store error. */
 int64_t photos_count(struct db *db, int64_t entry_id, const char *folder, struct err *e);
 

@@ -55,6 +55,17 @@ out=$("$gw" photo add --db "$db" --entry 1 "$first" 2>"$tmp/err")
 ok "without a position it says so plainly" grep -q "no position" "$tmp/err"
 ok "and stores no GPS tags" test -z "$(exiftool -s3 -GPSLatitude "$(echo "$out" | sed -n 's/^  file //p')")"
 
+# The store's settings configure the pipeline; options given on the command line win.
+sqlite3 "$db" "INSERT INTO settings(key,value) VALUES('photo.long_edge','1000'),('photo.keep_original','1')"
+out=$("$gw" photo add --db "$db" --entry 1 --json "$first" 2>/dev/null)
+ok "setting photo.long_edge is honoured" grep -q '"width":1000' <<<"$out"
+ok "setting photo.keep_original is honoured" grep -q '"original_sha256":"[0-9a-f]\{64\}"' <<<"$out"
+out=$("$gw" photo add --db "$db" --entry 1 --json --long-edge 1200 "$first" 2>/dev/null)
+ok "an option overrides the setting" grep -q '"width":1200' <<<"$out"
+sqlite3 "$db" "UPDATE settings SET value='huge' WHERE key='photo.long_edge'"
+ok "a bad setting is a clear error naming it" sh -c "'$gw' photo add --db '$db' --entry 1 '$first' 2>&1 | grep -q \"setting photo.long_edge is 'huge'\""
+sqlite3 "$db" "DELETE FROM settings WHERE key LIKE 'photo.%'"
+
 # Broken input, each a clear error, nothing half-stored.
 n=$(count)
 f=$(files)
