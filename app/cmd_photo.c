@@ -14,11 +14,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define PHOTO_SYNOPSIS                                                                         \
-    "add --entry ID [--folder appearance|nameplate] [--json] [--lat D --lon D "              \
-    "[--alt M] [--accuracy M]] [--long-edge PX] [--quality Q] [--keep-original] FILE...\n"   \
-    "       gridwalk photo capture --entry ID [--device DEV] [--camera-size WxH] "            \
-    "[--warmup N] [--preview] [same options]\n"                                             \
+#define PHOTO_SYNOPSIS                                                                             \
+    "add --entry ID [--folder appearance|nameplate] [--json] [--lat D --lon D "                    \
+    "[--alt M] [--accuracy M]] [--long-edge PX] [--quality Q] [--keep-original] FILE...\n"         \
+    "       gridwalk photo capture --entry ID [--device DEV] [--camera-size WxH] "                 \
+    "[--warmup N] [--preview] [same options]\n"                                                    \
     "       gridwalk photo capture --list [--json]"
 
 static int photo_add(int argc, char **argv)
@@ -79,8 +79,8 @@ static int capture_with_preview(struct photo_ctx *ctx, const char *device, struc
         }
         char *ansi = NULL;
         if (media_preview_render(&fr.img, cols, rows, NULL, &ansi, NULL) == 0) {
-            printf("\x1b[H%s\x1b[0m\n%s (%s): Enter takes the photo, Ctrl-C cancels\x1b[K",
-                   ansi, media_camera_info(s)->path, media_camera_info(s)->card);
+            printf("\x1b[H%s\x1b[0m\n%s (%s): Enter takes the photo, Ctrl-C cancels\x1b[K", ansi,
+                   media_camera_info(s)->path, media_camera_info(s)->card);
             fflush(stdout);
         }
         free(ansi);
@@ -124,9 +124,8 @@ static int photo_capture_cmd(int argc, char **argv)
     static atomic_int cancel;
     photo_cli_cancel_on_signal(&cancel);
     ctx.cancel = &cancel;
-    int rc = c.preview && isatty(STDOUT_FILENO)
-                 ? capture_with_preview(&ctx, c.device, &p, &e)
-                 : photo_capture(&ctx, c.device, &p, &e);
+    int rc = c.preview && isatty(STDOUT_FILENO) ? capture_with_preview(&ctx, c.device, &p, &e)
+                                                : photo_capture(&ctx, c.device, &p, &e);
     if (rc)
         cli_fail("photo capture", &e);
     else

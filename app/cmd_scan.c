@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SCAN_SYNOPSIS                                                                          \
-    "--entry ID [--device NAME] [--pages N] [--source SRC] [--mode Color|Gray] [--dpi N] "   \
-    "[--pdf FILE] [--folder appearance|nameplate] [--json] [--lat D --lon D [--accuracy M]]\n" \
+#define SCAN_SYNOPSIS                                                                              \
+    "--entry ID [--device NAME] [--pages N] [--source SRC] [--mode Color|Gray] [--dpi N] "         \
+    "[--pdf FILE] [--folder appearance|nameplate] [--json] [--lat D --lon D [--accuracy M]]\n"     \
     "       gridwalk scan --list [--json]"
 
 /* The pages of this run, for --pdf. */

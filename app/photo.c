@@ -59,8 +59,8 @@ static int int_setting(struct db *db, const char *key, int lo, int hi, int *v, s
         return rc;
     long x = strtol(buf, &end, 10);
     if (!buf[0] || *end || x < lo || x > hi)
-        return err_set(e, GW_EINVAL, "setting %s is '%s'; it must be a number from %d to %d",
-                       key, buf, lo, hi);
+        return err_set(e, GW_EINVAL, "setting %s is '%s'; it must be a number from %d to %d", key,
+                       buf, lo, hi);
     *v = (int)x;
     return GW_OK;
 }
@@ -254,8 +254,8 @@ static int store(struct photo_ctx *ctx, const unsigned char *src, size_t n,
     if (ctx->cfg.keep_original &&
         (rc = mediastore_put(&ctx->ms, src, n, out->original_sha256, ext_of(src, n), NULL, 0, e)))
         goto out;
-    if ((rc = mediastore_put(&ctx->ms, tagged, gn, out->sha256, "jpg", out->path,
-                             sizeof out->path, e)))
+    if ((rc = mediastore_put(&ctx->ms, tagged, gn, out->sha256, "jpg", out->path, sizeof out->path,
+                             e)))
         goto out;
     iso_time(&taken, out->taken_at);
     struct photo_row row = {
@@ -288,9 +288,9 @@ out:
     return rc;
 }
 
-int photo_add_encoded(struct photo_ctx *ctx, const unsigned char *buf, size_t n,
-                      const char *source, const char *make, const char *model,
-                      const struct timespec *taken, struct photo_stored *out, struct err *e)
+int photo_add_encoded(struct photo_ctx *ctx, const unsigned char *buf, size_t n, const char *source,
+                      const char *make, const char *model, const struct timespec *taken,
+                      struct photo_stored *out, struct err *e)
 {
     return store(ctx, buf, n, NULL, source, make, model, taken, out, e);
 }
@@ -336,8 +336,7 @@ out:
     return rc;
 }
 
-int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored *out,
-                   struct err *e)
+int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored *out, struct err *e)
 {
     unsigned char *buf = NULL;
     size_t n = 0;
@@ -347,7 +346,8 @@ int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored 
     struct media_exif_source src;
     media_exif_read(buf, n, &src);
     struct timespec taken = {src.have_taken ? src.taken : 0, 0};
-    rc = store(ctx, buf, n, NULL, "file", src.make, src.model, src.have_taken ? &taken : NULL, out, e);
+    rc = store(ctx, buf, n, NULL, "file", src.make, src.model, src.have_taken ? &taken : NULL, out,
+               e);
     free(buf);
     if (rc)
         err_prefix(e, "%s: ", path);
@@ -360,8 +360,8 @@ int photo_add_frame(struct photo_ctx *ctx, const struct media_frame *fr, struct 
     if (fr->jpeg)
         return store(ctx, fr->jpeg, fr->jpeg_len, NULL, "camera", fr->cam.driver, fr->cam.card,
                      &fr->taken, out, e);
-    return store(ctx, NULL, 0, &fr->img, "camera", fr->cam.driver, fr->cam.card, &fr->taken,
-                 out, e);
+    return store(ctx, NULL, 0, &fr->img, "camera", fr->cam.driver, fr->cam.card, &fr->taken, out,
+                 e);
 }
 
 static void camera_progress(void *c, long frame, long total)

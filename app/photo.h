@@ -28,16 +28,16 @@
 #include <time.h>
 
 struct photo_config {
-    int long_edge;          /* stored long edge in pixels (1600) */
-    int quality;            /* JPEG quality (85) */
-    int keep_original;      /* also store the full-resolution source (0) */
-    long long max_pixels;   /* refuse sources larger than this (64 MP) */
-    int fix_max_age_s;      /* a fix older than this at capture is not written (120) */
-    int camera_warmup;      /* frames dropped before the shot so exposure settles (5) */
-    int camera_timeout_ms;  /* per frame (3000) */
-    int camera_max_width;   /* largest capture size to negotiate; 0: the camera's largest */
+    int long_edge;         /* stored long edge in pixels (1600) */
+    int quality;           /* JPEG quality (85) */
+    int keep_original;     /* also store the full-resolution source (0) */
+    long long max_pixels;  /* refuse sources larger than this (64 MP) */
+    int fix_max_age_s;     /* a fix older than this at capture is not written (120) */
+    int camera_warmup;     /* frames dropped before the shot so exposure settles (5) */
+    int camera_timeout_ms; /* per frame (3000) */
+    int camera_max_width;  /* largest capture size to negotiate; 0: the camera's largest */
     int camera_max_height;
-    int sweep;              /* sweep the media store when the context opens (1) */
+    int sweep; /* sweep the media store when the context opens (1) */
 };
 
 /* Fills c with the defaults above. */
@@ -114,9 +114,9 @@ int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored 
 
 /* Stores an encoded picture held in memory. source is "camera", "file" or "scan"; make and
  * model describe the device (may be NULL); taken is the capture time (0: now). */
-int photo_add_encoded(struct photo_ctx *ctx, const unsigned char *buf, size_t n,
-                      const char *source, const char *make, const char *model,
-                      const struct timespec *taken, struct photo_stored *out, struct err *e);
+int photo_add_encoded(struct photo_ctx *ctx, const unsigned char *buf, size_t n, const char *source,
+                      const char *make, const char *model, const struct timespec *taken,
+                      struct photo_stored *out, struct err *e);
 
 /* Captures one photo from a V4L2 camera (device path or card name; NULL: the first one) and
  * stores it (source "camera"). GW_EDEVICE naming the device when it is missing, busy or was

@@ -44,9 +44,30 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
                     const char *synopsis, int scan)
 {
-    enum { O_DB = 256, O_ENTRY, O_FOLDER, O_DEVICE, O_JSON, O_LAT, O_LON, O_ALT, O_ACC,
-           O_EDGE, O_QUALITY, O_KEEP, O_PAGES, O_SOURCE, O_MODE, O_DPI, O_MAXMP, O_WARMUP,
-           O_CAMSIZE, O_PDF, O_PREVIEW, O_LIST };
+    enum {
+        O_DB = 256,
+        O_ENTRY,
+        O_FOLDER,
+        O_DEVICE,
+        O_JSON,
+        O_LAT,
+        O_LON,
+        O_ALT,
+        O_ACC,
+        O_EDGE,
+        O_QUALITY,
+        O_KEEP,
+        O_PAGES,
+        O_SOURCE,
+        O_MODE,
+        O_DPI,
+        O_MAXMP,
+        O_WARMUP,
+        O_CAMSIZE,
+        O_PDF,
+        O_PREVIEW,
+        O_LIST
+    };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB},
         {"entry", required_argument, NULL, O_ENTRY},
@@ -82,17 +103,31 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         const char *a = optarg;
         switch (ch) {
-        case O_DB: c->db = a; break;
-        case O_ENTRY: c->entry = a; break;
-        case O_FOLDER: c->folder = a; break;
-        case O_DEVICE: c->device = a; break;
-        case O_JSON: c->json = 1; break;
+        case O_DB:
+            c->db = a;
+            break;
+        case O_ENTRY:
+            c->entry = a;
+            break;
+        case O_FOLDER:
+            c->folder = a;
+            break;
+        case O_DEVICE:
+            c->device = a;
+            break;
+        case O_JSON:
+            c->json = 1;
+            break;
         case O_KEEP:
             c->cfg.keep_original = 1;
             c->given |= PHOTO_CLI_KEEP;
             break;
-        case O_SOURCE: c->source = a; break;
-        case O_MODE: c->mode = a; break;
+        case O_SOURCE:
+            c->source = a;
+            break;
+        case O_MODE:
+            c->mode = a;
+            break;
         case O_LAT:
             if (parse_double(a, &c->pos.lat) || fabs(c->pos.lat) > 90)
                 return cli_usage(cmd, synopsis, "--lat wants degrees -90..90"), -1;
@@ -129,8 +164,12 @@ int photo_cli_parse(struct photo_cli *c, int argc, char **argv, const char *cmd,
             if (!scan || parse_int(a, 1, 1000, &c->pages))
                 return cli_usage(cmd, synopsis, "--pages wants 1..1000"), -1;
             break;
-        case O_PREVIEW: c->preview = 1; break;
-        case O_LIST: c->list = 1; break;
+        case O_PREVIEW:
+            c->preview = 1;
+            break;
+        case O_LIST:
+            c->list = 1;
+            break;
         case O_PDF:
             if (!scan)
                 return cli_usage(cmd, synopsis, "--pdf is for scans"), -1;
@@ -190,9 +229,9 @@ static void json_str(FILE *out, const char *s)
 void photo_cli_print(const struct photo_cli *c, FILE *out, const struct photo_stored *p)
 {
     if (!c->json) {
-        fprintf(out, "stored %s: %s photo %dx%d, %lld bytes, sha256 %s, taken %s, %s\n",
-                p->uuid, p->folder, p->width, p->height, (long long)p->bytes, p->sha256,
-                p->taken_at, p->has_position ? "with position" : "no position");
+        fprintf(out, "stored %s: %s photo %dx%d, %lld bytes, sha256 %s, taken %s, %s\n", p->uuid,
+                p->folder, p->width, p->height, (long long)p->bytes, p->sha256, p->taken_at,
+                p->has_position ? "with position" : "no position");
         fprintf(out, "  file %s\n", p->path);
         if (p->original_sha256[0])
             fprintf(out, "  original kept, sha256 %s\n", p->original_sha256);

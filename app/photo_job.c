@@ -128,20 +128,20 @@ static void *run(void *arg)
             memset(&f, 0, sizeof f);
             j->item = i + 1;
             if (atomic_load(&j->cancel)) {
-                done.rc = err_set(e, GW_ECANCEL, "cancelled after %d of %d files", i,
-                                  j->rq.nfiles);
+                done.rc = err_set(e, GW_ECANCEL, "cancelled after %d of %d files", i, j->rq.nfiles);
                 break;
             }
             if (j->check_roots && !photo_pick_allowed(&j->roots, j->files[i]))
-                f.rc = err_set(&f.err, GW_EINVAL, "%s is not a photo in the folders this "
-                                                  "device may use", j->files[i]);
+                f.rc = err_set(&f.err, GW_EINVAL,
+                               "%s is not a photo in the folders this "
+                               "device may use",
+                               j->files[i]);
             else
                 f.rc = photo_add_file(&ctx, j->files[i], &p, &f.err);
             if (f.rc == GW_OK) {
                 stored(j, &p);
             } else if (f.rc == GW_ECANCEL) {
-                done.rc = err_set(e, GW_ECANCEL, "cancelled after %d of %d files", i,
-                                  j->rq.nfiles);
+                done.rc = err_set(e, GW_ECANCEL, "cancelled after %d of %d files", i, j->rq.nfiles);
                 break;
             } else {
                 f.kind = PHOTO_EV_FAILED;

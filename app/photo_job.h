@@ -30,16 +30,16 @@ enum photo_job_kind { PHOTO_JOB_FILES, PHOTO_JOB_CAPTURE, PHOTO_JOB_SCAN };
 
 struct photo_job_request {
     enum photo_job_kind kind;
-    const char *db_path;         /* the store the UI has open (db_path()) */
-    const char *entry;           /* entry UUID */
-    const char *folder;          /* appearance | nameplate */
+    const char *db_path; /* the store the UI has open (db_path()) */
+    const char *entry;   /* entry UUID */
+    const char *folder;  /* appearance | nameplate */
     struct photo_config cfg;
     struct photo_position pos;
-    const char *const *files;    /* PHOTO_JOB_FILES */
+    const char *const *files; /* PHOTO_JOB_FILES */
     int nfiles;
     const struct photo_pick_roots *roots; /* if set, files outside them fail (copied) */
-    const char *device;          /* camera path/name or scanner name; NULL or "": first */
-    struct photo_scan_opts scan; /* PHOTO_JOB_SCAN (its device is taken from .device) */
+    const char *device;                   /* camera path/name or scanner name; NULL or "": first */
+    struct photo_scan_opts scan;          /* PHOTO_JOB_SCAN (its device is taken from .device) */
 };
 
 enum photo_event_kind {
@@ -51,7 +51,7 @@ enum photo_event_kind {
 
 struct photo_event {
     enum photo_event_kind kind;
-    int item, items;  /* 1-based item (file or page) and the count when known (0: unknown) */
+    int item, items; /* 1-based item (file or page) and the count when known (0: unknown) */
     char stage[48];
     long done, total;
     struct photo_stored stored;

@@ -86,8 +86,8 @@ int photo_pick_allowed(const struct photo_pick_roots *r, const char *path)
 {
     char real[PATH_MAX];
     struct stat sb;
-    return realpath(path, real) && inside(r, real) && stat(real, &sb) == 0 &&
-           S_ISREG(sb.st_mode) && picture_name(real);
+    return realpath(path, real) && inside(r, real) && stat(real, &sb) == 0 && S_ISREG(sb.st_mode) &&
+           picture_name(real);
 }
 
 static int by_kind_then_name(const void *a, const void *b)

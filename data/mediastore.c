@@ -26,7 +26,7 @@ static int fsync_dir(const char *dir, struct err *e)
     if (fd < 0)
         return err_set(e, GW_EIO, "cannot open folder %s: %s", dir, strerror(errno));
     int rc = fsync(fd) == 0 ? GW_OK
-                             : err_set(e, GW_EIO, "cannot sync folder %s: %s", dir, strerror(errno));
+                            : err_set(e, GW_EIO, "cannot sync folder %s: %s", dir, strerror(errno));
     close(fd);
     return rc;
 }
@@ -167,8 +167,8 @@ void mediastore_close(struct mediastore *ms)
     ms->lock_fd = -1;
 }
 
-void mediastore_path(const struct mediastore *ms, const char *sha256, const char *ext,
-                     char *path, size_t cap)
+void mediastore_path(const struct mediastore *ms, const char *sha256, const char *ext, char *path,
+                     size_t cap)
 {
     snprintf(path, cap, "%s/%.2s/%s.%s", ms->root, sha256, sha256, ext);
 }

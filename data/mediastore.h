@@ -49,7 +49,7 @@ int mediastore_put(struct mediastore *ms, const void *buf, size_t n, const char 
                    const char *ext, char *path, size_t path_cap, struct err *e);
 
 /* The final name of a stored file (whether or not it exists). */
-void mediastore_path(const struct mediastore *ms, const char *sha256, const char *ext,
-                     char *path, size_t cap);
+void mediastore_path(const struct mediastore *ms, const char *sha256, const char *ext, char *path,
+                     size_t cap);
 
 #endif

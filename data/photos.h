@@ -30,13 +30,13 @@ int photos_find_entry(struct db *db, const char *ref, struct photo_entry *out, s
  * kept; lat/lon/accuracy_m NaN when unknown. */
 struct photo_row {
     int64_t entry_id;
-    const char *folder;          /* "appearance" | "nameplate" */
+    const char *folder; /* "appearance" | "nameplate" */
     const char *sha256;
     int64_t bytes;
     int width, height;
-    const char *source;          /* "camera" | "file" | "scan" */
+    const char *source; /* "camera" | "file" | "scan" */
     const char *original_sha256;
-    const char *taken_at;        /* UTC ISO-8601 with ms */
+    const char *taken_at; /* UTC ISO-8601 with ms */
     double lat, lon, accuracy_m;
 };
 

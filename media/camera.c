@@ -59,8 +59,7 @@ static void copy_name(char *dst, size_t cap, const unsigned char *src, size_t sr
 
 static int is_capture(const struct v4l2_capability *cap)
 {
-    uint32_t caps = cap->capabilities & V4L2_CAP_DEVICE_CAPS ? cap->device_caps
-                                                              : cap->capabilities;
+    uint32_t caps = cap->capabilities & V4L2_CAP_DEVICE_CAPS ? cap->device_caps : cap->capabilities;
     return (caps & V4L2_CAP_VIDEO_CAPTURE) != 0;
 }
 
@@ -122,10 +121,13 @@ static int resolve(const char *want, struct media_camera *out, struct err *e)
     free(list);
     if (rc) {
         if (want)
-            return err_set(e, GW_ENOTFOUND, "no camera named '%s' (is it plugged in?); "
-                                            "you can still pick a photo from a file", want);
-        return err_set(e, GW_ENOTFOUND, "no camera found (is one plugged in?); "
-                                        "you can still pick a photo from a file");
+            return err_set(e, GW_ENOTFOUND,
+                           "no camera named '%s' (is it plugged in?); "
+                           "you can still pick a photo from a file",
+                           want);
+        return err_set(e, GW_ENOTFOUND,
+                       "no camera found (is one plugged in?); "
+                       "you can still pick a photo from a file");
     }
     return GW_OK;
 }
@@ -133,13 +135,17 @@ static int resolve(const char *want, struct media_camera *out, struct err *e)
 static int open_error(const char *path, int err, struct err *e)
 {
     if (err == ENOENT || err == ENODEV || err == ENXIO)
-        return err_set(e, GW_EDEVICE, "camera %s is not there (unplugged?); you can still "
-                                      "pick a photo from a file", path);
+        return err_set(e, GW_EDEVICE,
+                       "camera %s is not there (unplugged?); you can still "
+                       "pick a photo from a file",
+                       path);
     if (err == EBUSY)
         return err_set(e, GW_EDEVICE, "camera %s is busy: another program is using it", path);
     if (err == EACCES || err == EPERM)
-        return err_set(e, GW_EDEVICE, "no permission to use camera %s (add the user to the "
-                                      "'video' group)", path);
+        return err_set(e, GW_EDEVICE,
+                       "no permission to use camera %s (add the user to the "
+                       "'video' group)",
+                       path);
     return err_set(e, GW_EDEVICE, "cannot open camera %s: %s", path, strerror(err));
 }
 
@@ -151,8 +157,10 @@ static int gone(int err)
 static int lost(const struct media_camera *c, const char *what, int err, struct err *e)
 {
     if (gone(err))
-        return err_set(e, GW_EDEVICE, "camera %s (%s) was unplugged during %s; you can still "
-                                      "pick a photo from a file", c->path, c->card, what);
+        return err_set(e, GW_EDEVICE,
+                       "camera %s (%s) was unplugged during %s; you can still "
+                       "pick a photo from a file",
+                       c->path, c->card, what);
     return err_set(e, GW_EDEVICE, "camera %s (%s): %s failed: %s", c->path, c->card, what,
                    strerror(err));
 }
@@ -448,8 +456,8 @@ int media_camera_open(const struct media_camera_opts *o, struct media_camera_ses
     copy_name(cam->bus, sizeof cam->bus, cap.bus_info, sizeof cap.bus_info);
     uint32_t caps = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps : cap.capabilities;
     if (!(caps & V4L2_CAP_VIDEO_CAPTURE) || !(caps & V4L2_CAP_STREAMING)) {
-        rc = err_set(e, GW_EDEVICE, "%s (%s) is not a camera that can stream", cam->path,
-                     cam->card);
+        rc =
+            err_set(e, GW_EDEVICE, "%s (%s) is not a camera that can stream", cam->path, cam->card);
         goto out;
     }
 
@@ -469,9 +477,10 @@ int media_camera_open(const struct media_camera_opts *o, struct media_camera_ses
         char want[5], got[5];
         media_fourcc_name(fourcc, want);
         media_fourcc_name(s->fmt.fmt.pix.pixelformat, got);
-        rc = err_set(e, GW_EDEVICE, "camera %s (%s) offers no picture format gridwalk can "
-                                    "read (asked for %s, got %s)", cam->path, cam->card, want,
-                     got);
+        rc = err_set(e, GW_EDEVICE,
+                     "camera %s (%s) offers no picture format gridwalk can "
+                     "read (asked for %s, got %s)",
+                     cam->path, cam->card, want, got);
         goto out;
     }
 
@@ -496,8 +505,8 @@ int media_camera_open(const struct media_camera_opts *o, struct media_camera_ses
             goto out;
         }
         s->maps[i].len = b.length;
-        s->maps[i].p = v4l2_mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd,
-                                 b.m.offset);
+        s->maps[i].p =
+            v4l2_mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, b.m.offset);
         if (s->maps[i].p == MAP_FAILED) {
             s->maps[i].p = NULL;
             rc = lost(cam, "buffer mapping", errno, e);
@@ -554,8 +563,8 @@ static int grab(struct media_camera_session *s, struct media_frame *out, struct 
         if ((pr < 0 && errno == EINTR) || cancelled(s))
             continue;
         if (pr == 0)
-            return err_set(e, GW_ETIMEOUT, "camera %s (%s) sent no picture for %d ms",
-                           cam->path, cam->card, timeout);
+            return err_set(e, GW_ETIMEOUT, "camera %s (%s) sent no picture for %d ms", cam->path,
+                           cam->card, timeout);
         if (pr < 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
             return lost(cam, "capture", pr < 0 ? errno : ENODEV, e);
         struct v4l2_buffer b;
@@ -567,8 +576,8 @@ static int grab(struct media_camera_session *s, struct media_frame *out, struct 
                 continue;
             return lost(cam, "capture", errno, e);
         }
-        int rc = GW_OK, keep = !(b.flags & V4L2_BUF_FLAG_ERROR) && b.bytesused > 0 &&
-                              b.index < s->nbufs;
+        int rc = GW_OK,
+            keep = !(b.flags & V4L2_BUF_FLAG_ERROR) && b.bytesused > 0 && b.index < s->nbufs;
         if (keep && out) {
             memset(out, 0, sizeof *out);
             clock_gettime(CLOCK_REALTIME, &out->taken);
@@ -616,8 +625,7 @@ void media_camera_close(struct media_camera_session *s)
     free(s);
 }
 
-int media_camera_capture(const struct media_camera_opts *o, struct media_frame *out,
-                         struct err *e)
+int media_camera_capture(const struct media_camera_opts *o, struct media_frame *out, struct err *e)
 {
     struct media_camera_session *s = NULL;
     memset(out, 0, sizeof *out);

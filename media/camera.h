@@ -18,8 +18,8 @@
 #include <time.h>
 
 struct media_camera {
-    char path[64];    /* /dev/videoN */
-    char card[64];    /* what the driver calls it */
+    char path[64]; /* /dev/videoN */
+    char card[64]; /* what the driver calls it */
     char driver[32];
     char bus[64];
 };
@@ -29,20 +29,20 @@ struct media_camera {
 int media_camera_list(struct media_camera **out, int *n, struct err *e);
 
 struct media_camera_opts {
-    const char *device;   /* path or card name; NULL: the first capture device */
-    uint32_t fourcc;      /* force a pixel format (V4L2 fourcc); 0: the best offered */
+    const char *device;        /* path or card name; NULL: the first capture device */
+    uint32_t fourcc;           /* force a pixel format (V4L2 fourcc); 0: the best offered */
     int max_width, max_height; /* 0: the largest the camera offers */
-    int warmup;           /* frames dropped before the one kept */
-    int timeout_ms;       /* per frame */
+    int warmup;                /* frames dropped before the one kept */
+    int timeout_ms;            /* per frame */
     const atomic_int *cancel;
     void (*progress)(void *ctx, long frame, long total);
     void *progress_ctx;
 };
 
 struct media_frame {
-    uint32_t fourcc;        /* the format the camera delivered */
+    uint32_t fourcc; /* the format the camera delivered */
     int width, height;
-    unsigned char *jpeg;    /* MJPEG cameras: the frame as a complete JPEG (malloc'd) */
+    unsigned char *jpeg; /* MJPEG cameras: the frame as a complete JPEG (malloc'd) */
     size_t jpeg_len;
     struct media_image img; /* the decoded picture (always set on success) */
     struct timespec taken;  /* CLOCK_REALTIME when the kept frame was dequeued */
@@ -53,8 +53,7 @@ struct media_frame {
  * GW_EDEVICE naming the device when it cannot be opened, is busy, offers no usable format,
  * or disappears mid-capture; GW_ETIMEOUT when frames stop; GW_ECANCEL. out is the caller's on
  * success (media_frame_done). */
-int media_camera_capture(const struct media_camera_opts *o, struct media_frame *out,
-                         struct err *e);
+int media_camera_capture(const struct media_camera_opts *o, struct media_frame *out, struct err *e);
 
 /* A stream kept open, for a live preview before the shot: open once, take frames with
  * media_camera_next() (each converted like a capture), close. Failures as

@@ -70,8 +70,8 @@ void media_exif_read(const unsigned char *buf, size_t n, struct media_exif_sourc
     copy_ascii(exif_data_get_entry(ed, EXIF_TAG_OFFSET_TIME_ORIGINAL), off, sizeof off);
     struct tm tm;
     memset(&tm, 0, sizeof tm);
-    if (sscanf(text, "%4d:%2d:%2d %2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-               &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6 &&
+    if (sscanf(text, "%4d:%2d:%2d %2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) == 6 &&
         tm.tm_year >= 1990 && tm.tm_mon >= 1 && tm.tm_mon <= 12 && tm.tm_mday >= 1 &&
         tm.tm_mday <= 31 && tm.tm_hour < 24 && tm.tm_min < 60 && tm.tm_sec < 61) {
         int minutes = 0;
@@ -188,8 +188,8 @@ static void put_gps(ExifData *ed, const struct media_exif_fields *f)
     put_ascii(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_LONGITUDE_REF, f->lon < 0 ? "W" : "E");
     put_dms(ed, (ExifTag)EXIF_TAG_GPS_LONGITUDE, f->lon);
     if (!isnan(f->alt_m)) {
-        ExifEntry *ref = put(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE_REF,
-                             EXIF_FORMAT_BYTE, 1);
+        ExifEntry *ref =
+            put(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE_REF, EXIF_FORMAT_BYTE, 1);
         ref->data[0] = f->alt_m < 0 ? 1 : 0;
         ExifRational r = rat(f->alt_m, 100);
         put_rationals(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE, &r, 1);
@@ -280,8 +280,7 @@ int media_exif_attach(const unsigned char *jpeg, size_t n, const struct media_ex
     if (build(f, &blk, &blen))
         return err_set(e, GW_EINTERNAL, "cannot build the EXIF block");
     if (blen + 2 > 0xffff) {
-        rc = err_set(e, GW_ETOOBIG, "EXIF block of %u bytes does not fit one JPEG segment",
-                     blen);
+        rc = err_set(e, GW_ETOOBIG, "EXIF block of %u bytes does not fit one JPEG segment", blen);
         goto out;
     }
     /* Keep SOI and a JFIF APP0, drop any old Exif APP1, then write ours. */

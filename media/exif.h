@@ -17,13 +17,13 @@
 /* What the pipeline writes. Strings may be NULL (the tag is left out). Numbers NaN = unknown:
  * GPS tags are written only when lat and lon are both known. */
 struct media_exif_fields {
-    time_t taken;          /* capture time, UTC seconds */
-    int taken_ms;          /* 0..999 (SubSecTimeOriginal) */
-    int utc_offset_min;    /* the local offset at capture, e.g. +480 for UTC+8 */
-    double lat, lon;       /* degrees, WGS 84 */
-    double alt_m;          /* metres above sea level */
-    double accuracy_m;     /* horizontal error estimate (GPSHPositioningError) */
-    time_t fix_time;       /* when the fix was taken (GPSDateStamp/GPSTimeStamp) */
+    time_t taken;       /* capture time, UTC seconds */
+    int taken_ms;       /* 0..999 (SubSecTimeOriginal) */
+    int utc_offset_min; /* the local offset at capture, e.g. +480 for UTC+8 */
+    double lat, lon;    /* degrees, WGS 84 */
+    double alt_m;       /* metres above sea level */
+    double accuracy_m;  /* horizontal error estimate (GPSHPositioningError) */
+    time_t fix_time;    /* when the fix was taken (GPSDateStamp/GPSTimeStamp) */
     const char *description;
     const char *make, *model, *serial;
     const char *software;
@@ -32,9 +32,9 @@ struct media_exif_fields {
 
 /* What a source picture says about itself. */
 struct media_exif_source {
-    int orientation;   /* 1..8, 1 when absent */
-    int have_taken;    /* DateTimeOriginal present and valid */
-    time_t taken;      /* as UTC: with OffsetTimeOriginal when present, else local time */
+    int orientation; /* 1..8, 1 when absent */
+    int have_taken;  /* DateTimeOriginal present and valid */
+    time_t taken;    /* as UTC: with OffsetTimeOriginal when present, else local time */
     char make[64], model[64];
 };
 

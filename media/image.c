@@ -41,8 +41,7 @@ static int check_size(long long w, long long h, long long max_pixels, const char
                       struct err *e)
 {
     if (w <= 0 || h <= 0)
-        return err_set(e, GW_ECORRUPT, "damaged %s: it declares a size of %lldx%lld", what, w,
-                       h);
+        return err_set(e, GW_ECORRUPT, "damaged %s: it declares a size of %lldx%lld", what, w, h);
     if (max_pixels <= 0)
         max_pixels = MEDIA_MAX_PIXELS_DEFAULT;
     if (w * h > max_pixels)
@@ -53,9 +52,8 @@ static int check_size(long long w, long long h, long long max_pixels, const char
     return GW_OK;
 }
 
-static int decode_jpeg(const unsigned char *buf, size_t n, int min_long_edge,
-                       long long max_pixels, struct media_image *out,
-                       struct media_source_info *info, struct err *e)
+static int decode_jpeg(const unsigned char *buf, size_t n, int min_long_edge, long long max_pixels,
+                       struct media_image *out, struct media_source_info *info, struct err *e)
 {
     int rc = GW_OK, w = 0, h = 0, subsamp = 0, cs = 0;
     tjhandle tj = tjInitDecompress();
@@ -70,7 +68,8 @@ static int decode_jpeg(const unsigned char *buf, size_t n, int min_long_edge,
     info->width = w;
     info->height = h;
     int long_side = w > h ? w : h, denom = 1;
-    while (min_long_edge > 0 && denom < 8 && (long_side + 2 * denom - 1) / (2 * denom) >= min_long_edge)
+    while (min_long_edge > 0 && denom < 8 &&
+           (long_side + 2 * denom - 1) / (2 * denom) >= min_long_edge)
         denom *= 2;
     int sw = (w + denom - 1) / denom, sh = (h + denom - 1) / denom;
     out->px = xmalloc((size_t)sw * sh * 3);
@@ -151,9 +150,9 @@ void media_image_done(struct media_image *img)
 
 /* One output sample's filter taps: first source index and 14-bit weights summing to 1<<14. */
 struct taps {
-    int n;        /* taps per output sample */
-    int *first;   /* [out] first source index */
-    int16_t *w;   /* [out * n] weights */
+    int n;      /* taps per output sample */
+    int *first; /* [out] first source index */
+    int16_t *w; /* [out * n] weights */
 };
 
 #define WBITS 14
@@ -316,13 +315,34 @@ void media_image_orient(struct media_image *img, int orientation)
             int sx, sy;
             /* Where the upright pixel (x, y) is in the stored image, per the EXIF table. */
             switch (orientation) {
-            case 2: sx = w - 1 - x; sy = y; break;
-            case 3: sx = w - 1 - x; sy = h - 1 - y; break;
-            case 4: sx = x; sy = h - 1 - y; break;
-            case 5: sx = y; sy = x; break;
-            case 6: sx = y; sy = h - 1 - x; break;
-            case 7: sx = w - 1 - y; sy = h - 1 - x; break;
-            default: sx = w - 1 - y; sy = x; break; /* 8 */
+            case 2:
+                sx = w - 1 - x;
+                sy = y;
+                break;
+            case 3:
+                sx = w - 1 - x;
+                sy = h - 1 - y;
+                break;
+            case 4:
+                sx = x;
+                sy = h - 1 - y;
+                break;
+            case 5:
+                sx = y;
+                sy = x;
+                break;
+            case 6:
+                sx = y;
+                sy = h - 1 - x;
+                break;
+            case 7:
+                sx = w - 1 - y;
+                sy = h - 1 - x;
+                break;
+            default:
+                sx = w - 1 - y;
+                sy = x;
+                break; /* 8 */
             }
             memcpy(dst + ((size_t)y * ow + x) * 3, img->px + ((size_t)sy * w + sx) * 3, 3);
         }

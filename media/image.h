@@ -35,8 +35,8 @@ struct media_resize_opts {
 /* What it found out about the source. */
 struct media_source_info {
     enum media_format format;
-    int width, height;   /* as stored in the file, before orientation */
-    int orientation;     /* EXIF orientation 1..8 that was applied (1 when none) */
+    int width, height; /* as stored in the file, before orientation */
+    int orientation;   /* EXIF orientation 1..8 that was applied (1 when none) */
 };
 
 /* The format by its magic bytes (never by the file name). */

@@ -44,8 +44,7 @@ static void putf(struct buf *b, const char *fmt, ...)
         put(b, tmp, (size_t)len < sizeof tmp ? (size_t)len : sizeof tmp - 1);
 }
 
-int media_pdf_write(const char *path, const struct media_pdf_page *pages, int n,
-                    struct err *e)
+int media_pdf_write(const char *path, const struct media_pdf_page *pages, int n, struct err *e)
 {
     int rc = GW_OK, fd = -1;
     struct buf b = {0};
@@ -98,8 +97,7 @@ int media_pdf_write(const char *path, const struct media_pdf_page *pages, int n,
         char draw[128];
         int dl = snprintf(draw, sizeof draw, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", pw, ph);
         off[content] = b.n;
-        putf(&b, "%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", content, dl,
-             draw);
+        putf(&b, "%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", content, dl, draw);
     }
     size_t xref = b.n;
     putf(&b, "xref\n0 %d\n0000000000 65535 f \n", objs + 1);

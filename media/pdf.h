@@ -19,7 +19,6 @@ struct media_pdf_page {
 
 /* Writes the pages to path. GW_EINVAL when a page is not a JPEG (or none is given), GW_EIO
  * naming the file when it cannot be written; nothing is left under path then. */
-int media_pdf_write(const char *path, const struct media_pdf_page *pages, int n,
-                    struct err *e);
+int media_pdf_write(const char *path, const struct media_pdf_page *pages, int n, struct err *e);
 
 #endif

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 struct media_preview_cell {
-    uint32_t ch;      /* Unicode code point */
-    uint32_t fg, bg;  /* 0xRRGGBB */
+    uint32_t ch;     /* Unicode code point */
+    uint32_t fg, bg; /* 0xRRGGBB */
 };
 
 /* Renders img into cols x rows cells (the picture keeps its aspect ratio inside them, assuming

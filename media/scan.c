@@ -44,10 +44,10 @@ int media_scan_list(struct media_scanner **out, int *n, struct err *e)
     if (!*out)
         abort();
     for (int i = 0; i < count; i++) {
-        copy_str((*out)[i].name, sizeof (*out)[i].name, list[i]->name);
-        copy_str((*out)[i].vendor, sizeof (*out)[i].vendor, list[i]->vendor);
-        copy_str((*out)[i].model, sizeof (*out)[i].model, list[i]->model);
-        copy_str((*out)[i].type, sizeof (*out)[i].type, list[i]->type);
+        copy_str((*out)[i].name, sizeof(*out)[i].name, list[i]->name);
+        copy_str((*out)[i].vendor, sizeof(*out)[i].vendor, list[i]->vendor);
+        copy_str((*out)[i].model, sizeof(*out)[i].model, list[i]->model);
+        copy_str((*out)[i].type, sizeof(*out)[i].type, list[i]->type);
     }
     *n = count;
     sane_exit();
@@ -105,8 +105,7 @@ static int set_resolution(SANE_Handle h, const char *dev, int dpi, struct err *e
         return err_set(e, GW_EINVAL, "scanner %s: resolution is of an unknown type", dev);
     SANE_Status st = sane_control_option(h, i, SANE_ACTION_SET_VALUE, &v, NULL);
     if (st != SANE_STATUS_GOOD)
-        return err_set(e, GW_EINVAL, "scanner %s refuses %d dpi: %s", dev, dpi,
-                       sane_strstatus(st));
+        return err_set(e, GW_EINVAL, "scanner %s refuses %d dpi: %s", dev, dpi, sane_strstatus(st));
     return GW_OK;
 }
 
@@ -201,8 +200,10 @@ static int put_frame(const SANE_Parameters *p, const unsigned char *data, size_t
 {
     if (p->bytes_per_line <= 0 || p->pixels_per_line <= 0 ||
         (p->depth != 1 && p->depth != 8 && p->depth != 16))
-        return err_set(e, GW_EDEVICE, "scanner sent a frame of an unsupported layout "
-                                      "(depth %d)", p->depth);
+        return err_set(e, GW_EDEVICE,
+                       "scanner sent a frame of an unsupported layout "
+                       "(depth %d)",
+                       p->depth);
     long lines = (long)(len / (size_t)p->bytes_per_line);
     if (lines <= 0)
         return err_set(e, GW_EDEVICE, "scanner sent an empty page");
@@ -279,8 +280,9 @@ int media_scan(const struct media_scan_opts *o, media_scan_page_fn fn, void *ctx
             rc = err_set(e, GW_ENOTFOUND, "no scanner %s (is it plugged in and switched on?)",
                          o->device);
         else
-            rc = err_set(e, GW_ENOTFOUND, "no scanner found (is one plugged in and switched "
-                                          "on?)");
+            rc = err_set(e, GW_ENOTFOUND,
+                         "no scanner found (is one plugged in and switched "
+                         "on?)");
         goto out;
     }
     if ((st = sane_open(dev, &h)) != SANE_STATUS_GOOD) {

@@ -23,12 +23,12 @@ struct media_scanner {
 int media_scan_list(struct media_scanner **out, int *n, struct err *e);
 
 struct media_scan_opts {
-    const char *device;   /* SANE name; NULL: the first scanner */
-    const char *source;   /* "Flatbed", "Automatic Document Feeder", ...; NULL: default */
-    const char *mode;     /* "Color", "Gray", ...; NULL: default */
-    int dpi;              /* 0: default */
-    int pages;            /* most pages to scan; 0: all the feeder holds, 1 from a flatbed */
-    long max_bytes;       /* cap on one page's data (0: 256 MiB) */
+    const char *device; /* SANE name; NULL: the first scanner */
+    const char *source; /* "Flatbed", "Automatic Document Feeder", ...; NULL: default */
+    const char *mode;   /* "Color", "Gray", ...; NULL: default */
+    int dpi;            /* 0: default */
+    int pages;          /* most pages to scan; 0: all the feeder holds, 1 from a flatbed */
+    long max_bytes;     /* cap on one page's data (0: 256 MiB) */
     const atomic_int *cancel;
     void (*progress)(void *ctx, int page, long bytes, long total);
     void *progress_ctx;
@@ -38,8 +38,7 @@ struct media_scan_opts {
  * make/model describe the scanner; dpi is the resolution it scanned at (0 when it does not
  * say). Returning non-zero stops the scan with that code. */
 typedef int (*media_scan_page_fn)(void *ctx, int page, const struct media_image *img,
-                                  const char *make, const char *model, double dpi,
-                                  struct err *e);
+                                  const char *make, const char *model, double dpi, struct err *e);
 
 /* Scans pages; *pages receives how many were delivered. GW_ENOTFOUND when there is no
  * scanner, GW_EDEVICE naming it when it fails (jammed, cover open, I/O), GW_ECANCEL,

@@ -76,10 +76,18 @@ int main(int argc, char **argv)
     int threads = 1, c;
     while ((c = getopt(argc, argv, "s:q:j:o:")) != -1) {
         switch (c) {
-        case 's': opts.long_edge = (int)strtol(optarg, NULL, 10); break;
-        case 'q': opts.quality = (int)strtol(optarg, NULL, 10); break;
-        case 'j': threads = (int)strtol(optarg, NULL, 10); break;
-        case 'o': outdir = optarg; break;
+        case 's':
+            opts.long_edge = (int)strtol(optarg, NULL, 10);
+            break;
+        case 'q':
+            opts.quality = (int)strtol(optarg, NULL, 10);
+            break;
+        case 'j':
+            threads = (int)strtol(optarg, NULL, 10);
+            break;
+        case 'o':
+            outdir = optarg;
+            break;
         default:
             fprintf(stderr, "usage: media-thumb [-s EDGE] [-q Q] [-j N] -o DIR FILE...\n");
             return 2;

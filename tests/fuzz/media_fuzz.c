@@ -56,9 +56,15 @@ static size_t mutate(unsigned char *b, size_t n, size_t cap)
         size_t span = (next() % 4) ? (n < 2048 ? n : 2048) : n;
         size_t at = next() % span;
         switch (next() % 5) {
-        case 0: b[at] ^= (unsigned char)(1u << (next() % 8)); break;
-        case 1: b[at] = (unsigned char)next(); break;
-        case 2: b[at] = (next() & 1) ? 0xff : 0x00; break;
+        case 0:
+            b[at] ^= (unsigned char)(1u << (next() % 8));
+            break;
+        case 1:
+            b[at] = (unsigned char)next();
+            break;
+        case 2:
+            b[at] = (next() & 1) ? 0xff : 0x00;
+            break;
         case 3:
             if (n < cap) { /* insert a byte */
                 memmove(b + at + 1, b + at, n - at);
@@ -66,7 +72,9 @@ static size_t mutate(unsigned char *b, size_t n, size_t cap)
                 n++;
             }
             break;
-        default: n = at + 1; break; /* truncate */
+        default:
+            n = at + 1;
+            break; /* truncate */
         }
     }
     return n;

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned char *frame;      /* a complete JPEG, 640 px wide */
+static unsigned char *frame; /* a complete JPEG, 640 px wide */
 static size_t frame_len;
-static unsigned char *mjpeg;      /* the same without DHT segments */
+static unsigned char *mjpeg; /* the same without DHT segments */
 static size_t mjpeg_len;
 
 static int has_marker_before_sos(const unsigned char *p, size_t n, int marker)

@@ -133,8 +133,8 @@ static void test_orientation_honoured(void **state)
     size_t jn, tn, on;
     two_halves(&img, 64, 32);
     assert_int_equal(media_jpeg_encode(&img, 95, &jpeg, &jn, &e), 0);
-    struct media_exif_fields f = {.taken = 1763820187, .lat = NAN, .lon = NAN, .alt_m = NAN,
-                                  .accuracy_m = NAN};
+    struct media_exif_fields f = {
+        .taken = 1763820187, .lat = NAN, .lon = NAN, .alt_m = NAN, .accuracy_m = NAN};
     assert_int_equal(media_exif_attach(jpeg, jn, &f, &tagged, &tn, &e), 0);
     set_orientation(tagged, tn, 6);
     assert_int_equal(media_exif_orientation(tagged, tn), 6);
@@ -156,6 +156,25 @@ static void test_orientation_honoured(void **state)
     free(jpeg);
     free(tagged);
     free(out);
+}
+
+/* Orientations 3 and 8 too, straight on the pixels: 3 turns the picture half round (the red
+ * left half ends on the right), 8 a quarter anticlockwise (the blue right half ends on top). */
+static void test_orientation_table(void **state)
+{
+    (void)state;
+    struct media_image img;
+    two_halves(&img, 64, 32);
+    media_image_orient(&img, 3);
+    assert_int_equal(img.width, 64);
+    assert_true(img.px[(16 * 64 + 60) * 3] == 255 && img.px[(16 * 64 + 4) * 3 + 2] == 255);
+    media_image_done(&img);
+    two_halves(&img, 64, 32);
+    media_image_orient(&img, 8);
+    assert_int_equal(img.width, 32);
+    assert_int_equal(img.height, 64);
+    assert_true(img.px[(4 * 32 + 16) * 3 + 2] == 255 && img.px[(60 * 32 + 16) * 3] == 255);
+    media_image_done(&img);
 }
 
 static void expect_refused(const unsigned char *buf, size_t n, int code, const char *words)
@@ -341,8 +360,8 @@ static void test_exif_fields_read_back(void **state)
         v += (double)r.numerator / r.denominator / div;
     }
     assert_true(fabs(v - 31.2304) < 1e-6);
-    ExifEntry *acc = exif_content_get_entry(ed->ifd[EXIF_IFD_GPS],
-                                            (ExifTag)EXIF_TAG_GPS_H_POSITIONING_ERROR);
+    ExifEntry *acc =
+        exif_content_get_entry(ed->ifd[EXIF_IFD_GPS], (ExifTag)EXIF_TAG_GPS_H_POSITIONING_ERROR);
     assert_non_null(acc);
     ExifRational r = exif_get_rational(acc->data, bo);
     assert_true(fabs((double)r.numerator / r.denominator - 4.2) < 1e-9);
@@ -421,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_real_photo_resized_to_long_edge),
         cmocka_unit_test(test_flat_colour_stays_flat),
         cmocka_unit_test(test_orientation_honoured),
+        cmocka_unit_test(test_orientation_table),
         cmocka_unit_test(test_truncated_jpeg),
         cmocka_unit_test(test_corrupt_jpeg),
         cmocka_unit_test(test_not_an_image),

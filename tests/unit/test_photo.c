@@ -120,8 +120,7 @@ static int setup(void **state)
     char dir[100], cmd[800];
     snprintf(dir, sizeof dir, "%s/sane", scratch);
     mkdir(dir, 0700);
-    snprintf(cmd, sizeof cmd,
-             "echo test > %s/dll.conf && cp /etc/sane.d/test.conf %s/", dir, dir);
+    snprintf(cmd, sizeof cmd, "echo test > %s/dll.conf && cp /etc/sane.d/test.conf %s/", dir, dir);
     if (system(cmd) != 0)
         return -1;
     setenv("SANE_CONFIG_DIR", dir, 1);
@@ -140,8 +139,8 @@ static int reset(void **state)
 {
     (void)state;
     char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/gw.db' '%s/gw.db-wal' '%s/gw.db-shm' '%s/media'",
-             scratch, scratch, scratch, scratch);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/gw.db' '%s/gw.db-wal' '%s/gw.db-shm' '%s/media'", scratch,
+             scratch, scratch, scratch);
     return system(cmd);
 }
 
@@ -155,8 +154,8 @@ static void test_file_stored_with_row_outbox_and_exif(void **state)
     struct photo_stored p;
     photo_config_defaults(&cfg);
     cfg.keep_original = 1;
-    assert_int_equal(photo_ctx_open(&ctx, db, "e0000000-0000-4000-8000-000000000001",
-                                    "nameplate", &cfg, &e), 0);
+    assert_int_equal(
+        photo_ctx_open(&ctx, db, "e0000000-0000-4000-8000-000000000001", "nameplate", &cfg, &e), 0);
     assert_int_equal(photo_add_file(&ctx, photo, &p, &e), 0);
     assert_int_equal(p.width, 1600);
     assert_string_equal(p.source, "file");
@@ -176,13 +175,15 @@ static void test_file_stored_with_row_outbox_and_exif(void **state)
     assert_string_equal(hex, p.original_sha256);
 
     assert_int_equal(count(db, "SELECT count(*) FROM photos WHERE source='file' AND "
-                               "folder='nameplate' AND lat IS NULL"), 1);
+                               "folder='nameplate' AND lat IS NULL"),
+                     1);
     assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind='photo' AND "
                                "json_extract(payload,'$.width')=1600 AND "
                                "json_extract(payload,'$.entry_uuid')="
                                "'e0000000-0000-4000-8000-000000000001' AND "
                                "json_extract(payload,'$.original_sha256') IS NOT NULL AND "
-                               "json_extract(payload,'$.source')='file'"), 1);
+                               "json_extract(payload,'$.source')='file'"),
+                     1);
     assert_int_equal(count(db, "SELECT count(*) FROM outbox_blobs"), 2);
 
     /* EXIF names the customer and the entry. */
@@ -316,17 +317,16 @@ static void test_position_only_from_recent_fix(void **state)
     clock_gettime(CLOCK_REALTIME, &now);
     size_t n;
     unsigned char *buf = slurp(photo, &n);
-    assert_int_equal(photo_add_encoded(&ctx, buf, n, "camera", "vivid", "vivid", &now, &p, &e),
-                     0);
+    assert_int_equal(photo_add_encoded(&ctx, buf, n, "camera", "vivid", "vivid", &now, &p, &e), 0);
     assert_false(p.has_position);
     ctx.pos.fix_time = now.tv_sec - 5;
-    assert_int_equal(photo_add_encoded(&ctx, buf, n, "camera", "vivid", "vivid", &now, &p, &e),
-                     0);
+    assert_int_equal(photo_add_encoded(&ctx, buf, n, "camera", "vivid", "vivid", &now, &p, &e), 0);
     assert_true(p.has_position);
     free(buf);
     assert_int_equal(count(db, "SELECT count(*) FROM photos WHERE lat IS NULL"), 1);
     assert_int_equal(count(db, "SELECT count(*) FROM photos WHERE lat = 31.25 AND lon = 121.5 "
-                               "AND accuracy_m = 6"), 1);
+                               "AND accuracy_m = 6"),
+                     1);
     photo_ctx_done(&ctx);
     db_close(db);
 }
@@ -348,8 +348,12 @@ static void test_file_keeps_its_own_time(void **state)
     unsigned char *jpeg = NULL, *tagged = NULL;
     size_t jn, tn;
     assert_int_equal(media_jpeg_encode(&img, 90, &jpeg, &jn, &e), 0);
-    struct media_exif_fields f = {.taken = 1714523400, .utc_offset_min = 480, .lat = NAN,
-                                  .lon = NAN, .alt_m = NAN, .accuracy_m = NAN};
+    struct media_exif_fields f = {.taken = 1714523400,
+                                  .utc_offset_min = 480,
+                                  .lat = NAN,
+                                  .lon = NAN,
+                                  .alt_m = NAN,
+                                  .accuracy_m = NAN};
     assert_int_equal(media_exif_attach(jpeg, jn, &f, &tagged, &tn, &e), 0);
     snprintf(path, sizeof path, "%s/old.jpg", scratch);
     write_file(path, tagged, tn);
