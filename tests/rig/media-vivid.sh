@@ -2,7 +2,7 @@
 # media-vivid.sh - media/camera.c against a real V4L2 driver: the kernel's vivid camera in a
 # qemu VM (scripts/rig-vivid). One boot runs every case: listing, YUYV and RGB24 capture with
 # the colour bars checked, resolution negotiation, an MJPEG request on a camera without MJPEG,
-# a busy camera, an unplug mid-stream, and `gridwalk photo capture` itself (dynamically linked,
+# a busy camera, an unplug mid-stream (the driver unbound, then the module force-removed), and `gridwalk photo capture` itself (dynamically linked,
 # its libraries copied into the guest) whose stored JPEG comes back over the console for
 # exiftool. (The MJPEG decoding path is tested on recorded frames in test_media_camera; vivid
 # has no MJPEG.)
@@ -58,6 +58,15 @@ echo vivid.0 >/sys/bus/platform/drivers/vivid/unbind
 wait $long
 echo "CASE unplug: $(cat /tmp/long.txt)"
 rmmod vivid && echo "CASE rmmod-after: removed" || echo "CASE rmmod-after: refused"
+# And the module itself pulled out mid-stream (Debian's kernel allows a forced unload).
+insmod /mods/vivid.ko n_devs=1 node_types=0x1
+i=0; while [ ! -e /dev/video0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+media-vivid-capture --max 320x180 --warmup 1000 >/tmp/long2.txt 2>&1 &
+long=$!
+sleep 1
+rmmod -f vivid 2>/dev/null && echo "CASE rmmod-force: removed" || echo "CASE rmmod-force: refused"
+wait $long
+echo "CASE rmmod-unplug: $(cat /tmp/long2.txt)"
 c gone --device /dev/video0
 c none
 GUEST
@@ -67,7 +76,7 @@ t0=$(date +%s.%N)
 bash "$GRIDWALK_TOP/scripts/rig-vivid" "$guest" "$tool" "$gw" "$work/gw.db=/data/gw.db" >"$log" 2>&1
 rc=$?
 t1=$(date +%s.%N)
-diag "vivid rig: boot, 11 captures, an unplug, gridwalk photo capture and its live preview took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
+diag "vivid rig: boot, 12 captures, two unplugs (unbind, rmmod -f), gridwalk photo capture and its live preview took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
 if ! grep -q '^RIG-BEGIN' "$log"; then
     tap_fail "the VM booted and loaded vivid" "$(tail -20 "$log")"
     tap_done
@@ -96,6 +105,9 @@ ok "unplug mid-stream: a clear error naming the device" has unplug \
     "error code=6 msg=camera /dev/video0 (vivid) was unplugged during capture"
 ok "the message keeps 'pick from file' in view" has unplug "pick a photo from a file"
 ok "the module is removed once the stream is closed" has rmmod-after "removed"
+ok "rmmod -f pulls the module out mid-stream" has rmmod-force "removed"
+ok "rmmod mid-stream: a clear error naming the device" has rmmod-unplug \
+    "error code=6 msg=camera /dev/video0 (vivid) was unplugged during capture"
 ok "a removed camera is said to be missing" has gone "camera /dev/video0 is not there"
 ok "no camera at all is said plainly" has none "no camera found"
 
