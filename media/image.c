@@ -89,35 +89,155 @@ out:
     return rc;
 }
 
-static int decode_png(const unsigned char *buf, size_t n, long long max_pixels,
-                      struct media_image *out, struct media_source_info *info, struct err *e)
+/* PNG rows are read one at a time and, when the picture is much larger than wanted, averaged
+ * over k x k boxes on the fly (the PNG counterpart of JPEG's DCT scaling), so a 64-megapixel
+ * PNG never sits in memory whole. Everything that changes after setjmp() lives in this struct
+ * (locals would be clobbered by libpng's longjmp). */
+struct png_state {
+    const unsigned char *buf;
+    size_t n, pos;
+    char msg[200];
+    png_structp png;
+    png_infop info;
+    unsigned char *row;
+    png_bytep *rows;
+    uint32_t *acc;
+    struct media_image img;
+    int rc;
+};
+
+static void png_read_mem(png_structp png, png_bytep out, size_t len)
 {
-    int rc = GW_OK;
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&img, buf, n)) {
-        rc = err_set(e, GW_ECORRUPT, "damaged PNG: %s", img.message);
+    struct png_state *st = png_get_io_ptr(png);
+    if (len > st->n - st->pos)
+        png_error(png, "read beyond end of data");
+    memcpy(out, st->buf + st->pos, len);
+    st->pos += len;
+}
+
+static void png_fail(png_structp png, png_const_charp msg)
+{
+    struct png_state *st = png_get_error_ptr(png);
+    snprintf(st->msg, sizeof st->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+static void png_warn(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+/* Composites an RGBA row onto white in place, leaving RGB. Transparent areas of a document
+ * or screenshot look like paper. */
+static void png_flatten(unsigned char *row, png_uint_32 w)
+{
+    for (png_uint_32 x = 0; x < w; x++) {
+        unsigned a = row[4 * x + 3];
+        for (int c = 0; c < 3; c++)
+            row[3 * x + c] = (unsigned char)((row[4 * x + c] * a + 255 * (255 - a) + 127) / 255);
+    }
+}
+
+static int decode_png(const unsigned char *buf, size_t n, int min_long_edge,
+                      long long max_pixels, struct media_image *out,
+                      struct media_source_info *info, struct err *e)
+{
+    struct png_state *st = calloc(1, sizeof *st);
+    if (!st)
+        abort();
+    st->buf = buf;
+    st->n = n;
+    st->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, st, png_fail, png_warn);
+    if (!st->png || !(st->info = png_create_info_struct(st->png)))
+        abort();
+    if (setjmp(png_jmpbuf(st->png))) {
+        st->rc = err_set(e, GW_ECORRUPT, "damaged or truncated PNG: %s", st->msg);
         goto out;
     }
-    if ((rc = check_size(img.width, img.height, max_pixels, "PNG", e)))
+    png_set_read_fn(st->png, st, png_read_mem);
+    png_set_user_limits(st->png, 1000000, 1000000);
+    png_read_info(st->png, st->info);
+    png_uint_32 w = 0, h = 0;
+    int depth = 0, ctype = 0, interlace = 0;
+    png_get_IHDR(st->png, st->info, &w, &h, &depth, &ctype, &interlace, NULL, NULL);
+    if ((st->rc = check_size(w, h, max_pixels, "PNG", e)))
         goto out;
-    info->width = (int)img.width;
-    info->height = (int)img.height;
-    img.format = PNG_FORMAT_RGB;
-    out->width = (int)img.width;
-    out->height = (int)img.height;
-    out->px = xmalloc(PNG_IMAGE_SIZE(img));
-    /* Transparent areas go on white, as a document or screenshot would look on paper. */
-    png_color white = {255, 255, 255};
-    if (!png_image_finish_read(&img, &white, out->px, 0, NULL)) {
-        rc = err_set(e, GW_ECORRUPT, "damaged or truncated PNG: %s", img.message);
-        media_image_done(out);
-        goto out;
+    info->width = (int)w;
+    info->height = (int)h;
+    if (ctype == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(st->png);
+    if (ctype == PNG_COLOR_TYPE_GRAY && depth < 8)
+        png_set_expand_gray_1_2_4_to_8(st->png);
+    if (png_get_valid(st->png, st->info, PNG_INFO_tRNS))
+        png_set_tRNS_to_alpha(st->png);
+    if (depth == 16)
+        png_set_strip_16(st->png);
+    if (ctype == PNG_COLOR_TYPE_GRAY || ctype == PNG_COLOR_TYPE_GRAY_ALPHA)
+        png_set_gray_to_rgb(st->png);
+    int passes = png_set_interlace_handling(st->png);
+    png_read_update_info(st->png, st->info);
+    int ch = png_get_channels(st->png, st->info);
+    if (ch != 3 && ch != 4)
+        png_error(st->png, "unexpected channel count");
+    /* Interlaced images need the whole picture for their passes: no box shrink then. */
+    png_uint_32 k = 1, long_side = w > h ? w : h;
+    while (passes == 1 && min_long_edge > 0 &&
+           (long_side + k) / (k + 1) >= (png_uint_32)min_long_edge)
+        k++;
+    png_uint_32 ow = (w + k - 1) / k, oh = (h + k - 1) / k;
+    st->img.width = (int)ow;
+    st->img.height = (int)oh;
+    st->img.px = xmalloc((size_t)ow * oh * 3);
+    if (passes > 1) {
+        /* Full size, all passes into one RGBA/RGB buffer, then flattened row by row. */
+        size_t stride = (size_t)w * (size_t)ch;
+        unsigned char *all = xmalloc(stride * h);
+        st->row = all;
+        st->rows = xmalloc(sizeof *st->rows * h);
+        for (png_uint_32 y = 0; y < h; y++)
+            st->rows[y] = all + y * stride;
+        png_read_image(st->png, st->rows);
+        for (png_uint_32 y = 0; y < h; y++) {
+            if (ch == 4)
+                png_flatten(all + y * stride, w);
+            memcpy(st->img.px + (size_t)y * w * 3, all + y * stride, (size_t)w * 3);
+        }
+    } else {
+        st->row = xmalloc((size_t)w * (size_t)ch);
+        st->acc = xmalloc(sizeof *st->acc * (size_t)ow * 3);
+        for (png_uint_32 oy = 0; oy < oh; oy++) {
+            png_uint_32 y0 = oy * k, y1 = y0 + k < h ? y0 + k : h;
+            memset(st->acc, 0, sizeof *st->acc * (size_t)ow * 3);
+            for (png_uint_32 y = y0; y < y1; y++) {
+                png_read_row(st->png, st->row, NULL);
+                if (ch == 4)
+                    png_flatten(st->row, w);
+                for (png_uint_32 x = 0; x < w; x++)
+                    for (int c = 0; c < 3; c++)
+                        st->acc[(x / k) * 3 + c] += st->row[3 * x + c];
+            }
+            unsigned char *d = st->img.px + (size_t)oy * ow * 3;
+            for (png_uint_32 ox = 0; ox < ow; ox++) {
+                png_uint_32 bw = (ox + 1) * k <= w ? k : w - ox * k;
+                uint32_t cnt = bw * (y1 - y0);
+                for (int c = 0; c < 3; c++)
+                    d[3 * ox + c] = (unsigned char)((st->acc[3 * ox + c] + cnt / 2) / cnt);
+            }
+        }
     }
+    png_read_end(st->png, NULL);
     info->orientation = 1;
+    *out = st->img;
+    st->img.px = NULL;
 out:
-    png_image_free(&img);
+    png_destroy_read_struct(&st->png, &st->info, NULL);
+    free(st->row);
+    free(st->rows);
+    free(st->acc);
+    free(st->img.px);
+    int rc = st->rc;
+    free(st);
     return rc;
 }
 
@@ -135,7 +255,7 @@ int media_image_decode(const unsigned char *buf, size_t n, int min_long_edge, lo
     case MEDIA_FORMAT_JPEG:
         return decode_jpeg(buf, n, min_long_edge, max_pixels, out, info, e);
     case MEDIA_FORMAT_PNG:
-        return decode_png(buf, n, max_pixels, out, info, e);
+        return decode_png(buf, n, min_long_edge, max_pixels, out, info, e);
     default:
         return err_set(e, GW_EINVAL, "not a JPEG or PNG picture");
     }

@@ -43,7 +43,8 @@ struct media_source_info {
 enum media_format media_image_sniff(const unsigned char *buf, size_t n);
 
 /* Decodes a JPEG or PNG held in memory to RGB. A JPEG is scaled in the DCT domain by the
- * largest power-of-two factor that keeps its long edge at least min_long_edge (0: full size).
+ * largest power-of-two factor that keeps its long edge at least min_long_edge (0: full size);
+ * a PNG is box-averaged row by row by the largest integer factor that does the same.
  * GW_ETOOBIG when the declared size exceeds max_pixels, GW_ECORRUPT for truncated or damaged
  * data, GW_EINVAL for anything that is not a JPEG or PNG. out is the caller's on success. */
 int media_image_decode(const unsigned char *buf, size_t n, int min_long_edge, long long max_pixels,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # media-decode.sh - bounded mutation fuzzing (MEDIA_FUZZ_SECONDS, 10 s) of the JPEG/PNG
 # decoders, the EXIF reader and MJPEG frame completion, under ASan+UBSan. Seeds: small JPEGs
-# (baseline, with EXIF orientation, progressive, grey) and PNGs (RGB, palette, alpha, 16-bit)
+# (baseline, with EXIF orientation, progressive, grey) and PNGs (RGB, palette, interlaced,
+# alpha, 16-bit)
 # made here from a real photograph (ukui-wallpapers) with vips.
 . "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 asan=${GRIDWALK_ASAN_BUILD:-$GRIDWALK_TOP/build/asan}
@@ -18,6 +19,7 @@ vips colourspace "$tmp/base.v" "$tmp/g.v" b-w && vips jpegsave "$tmp/g.v" "$tmp/
 vips copy "$tmp/base.v" "$tmp/o.jpg[Q=75]" && exiftool -q -overwrite_original -n -Orientation=6 "$tmp/o.jpg"
 vips pngsave "$tmp/base.v" "$tmp/a.png"
 vips pngsave "$tmp/base.v" "$tmp/pal.png" --palette
+vips pngsave "$tmp/base.v" "$tmp/int.png" --interlace
 vips bandjoin_const "$tmp/base.v" "$tmp/alpha.png" 200
 vips cast "$tmp/base.v" "$tmp/w.v" ushort && vips linear "$tmp/w.v" "$tmp/w16.png" 256 0 --uchar=false 2>/dev/null || true
 seeds=$(ls "$tmp"/*.jpg "$tmp"/*.png)

@@ -291,6 +291,52 @@ static void test_png_decodes_and_lying_header_refused(void **state)
     media_image_done(&img);
 }
 
+/* A large PNG goes through the row-by-row box shrink: right size, right colours, and
+ * transparency flattened onto white. */
+static void test_large_png_with_alpha(void **state)
+{
+    (void)state;
+    int w = 3300, h = 1000;
+    unsigned char *rgba = malloc((size_t)w * h * 4);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            unsigned char *p = rgba + ((size_t)y * w + x) * 4;
+            p[0] = x < w / 2 ? 255 : 0;
+            p[1] = 0;
+            p[2] = x < w / 2 ? 0 : 255;
+            p[3] = y < h / 2 ? 255 : 0; /* the bottom half is transparent */
+        }
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    pi.width = (png_uint_32)w;
+    pi.height = (png_uint_32)h;
+    pi.format = PNG_FORMAT_RGBA;
+    png_alloc_size_t pn = 0;
+    assert_true(png_image_write_get_memory_size(pi, pn, 0, rgba, 0, NULL));
+    unsigned char *png = malloc(pn);
+    assert_true(png_image_write_to_memory(&pi, png, &pn, 0, rgba, 0, NULL));
+    free(rgba);
+    unsigned char *out = NULL;
+    size_t on;
+    int ow, oh;
+    struct err e = {0};
+    assert_int_equal(media_image_thumbnail(png, pn, &opts, &out, &on, &ow, &oh, NULL, &e), 0);
+    assert_int_equal(ow, 1600);
+    assert_int_equal(oh, 485);
+    struct media_image back;
+    assert_int_equal(media_image_decode(out, on, 0, 0, &back, NULL, &e), 0);
+    const unsigned char *tl = back.px + ((size_t)100 * back.width + 100) * 3;
+    const unsigned char *tr = back.px + ((size_t)100 * back.width + 1500) * 3;
+    const unsigned char *bl = back.px + ((size_t)400 * back.width + 100) * 3;
+    assert_true(tl[0] > 200 && tl[2] < 60);
+    assert_true(tr[2] > 200 && tr[0] < 60);
+    assert_true(bl[0] > 230 && bl[1] > 230 && bl[2] > 230);
+    media_image_done(&back);
+    free(out);
+    free(png);
+}
+
 static const char *tag_text(ExifData *ed, ExifIfd ifd, ExifTag tag, char *buf, size_t n)
 {
     ExifEntry *en = exif_content_get_entry(ed->ifd[ifd], tag);
@@ -446,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_not_an_image),
         cmocka_unit_test(test_decompression_bomb),
         cmocka_unit_test(test_png_decodes_and_lying_header_refused),
+        cmocka_unit_test(test_large_png_with_alpha),
         cmocka_unit_test(test_exif_fields_read_back),
         cmocka_unit_test(test_preview_cells_and_ansi),
         cmocka_unit_test(test_sha256),
