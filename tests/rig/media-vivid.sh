@@ -2,6 +2,7 @@
 # media-vivid.sh - media/camera.c against a real V4L2 driver: the kernel's vivid camera in a
 # qemu VM (scripts/rig-vivid). One boot runs every case: listing, YUYV and RGB24 capture with
 # the colour bars checked, resolution negotiation, an MJPEG request on a camera without MJPEG,
+# vivid's error injection (a bad frame, a refused stream start, a camera that goes silent),
 # a busy camera, an unplug mid-stream (the driver unbound, then the module force-removed), and `gridwalk photo capture` itself (dynamically linked,
 # its libraries copied into the guest) whose stored JPEG comes back over the console for
 # exiftool. (The MJPEG decoding path is tested on recorded frames in test_media_camera; vivid
@@ -47,6 +48,15 @@ echo "PREVIEW-BEGIN"
 (sleep 2; echo) | gridwalk photo capture --db /store/gw.db --entry ENTRY --camera-size 640x360 \
     --preview --json >/dev/console 2>&1
 echo "PREVIEW-END"
+# vivid's error injection: a frame marked bad is skipped, a refused stream start is named,
+# a camera that stops delivering times out.
+v4l2-ctl -d /dev/video0 --set-ctrl inject_v4l2_buf_flag_error=1
+c badframe --max 320x180 --warmup 0
+v4l2-ctl -d /dev/video0 --set-ctrl inject_vidioc_streamon_error=1
+c streamon --max 320x180 --warmup 0
+v4l2-ctl -d /dev/video0 --set-ctrl percentage_of_dropped_buffers=100
+c silent --max 320x180 --warmup 0 --timeout 800
+v4l2-ctl -d /dev/video0 --set-ctrl percentage_of_dropped_buffers=0
 media-vivid-capture --max 320x180 --warmup 1000 >/tmp/long.txt 2>&1 &
 long=$!
 sleep 1
@@ -73,10 +83,11 @@ GUEST
 sed -i "s/ENTRY/$entry/" "$guest"
 
 t0=$(date +%s.%N)
-bash "$GRIDWALK_TOP/scripts/rig-vivid" "$guest" "$tool" "$gw" "$work/gw.db=/data/gw.db" >"$log" 2>&1
+bash "$GRIDWALK_TOP/scripts/rig-vivid" "$guest" "$tool" "$gw" "$(command -v v4l2-ctl)" \
+    "$work/gw.db=/data/gw.db" >"$log" 2>&1
 rc=$?
 t1=$(date +%s.%N)
-diag "vivid rig: boot, 12 captures, two unplugs (unbind, rmmod -f), gridwalk photo capture and its live preview took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
+diag "vivid rig: boot, 15 captures, error injection, two unplugs (unbind, rmmod -f), gridwalk photo capture and its live preview took $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s (exit $rc)"
 if ! grep -q '^RIG-BEGIN' "$log"; then
     tap_fail "the VM booted and loaded vivid" "$(tail -20 "$log")"
     tap_done
@@ -99,6 +110,11 @@ ok "RGB24 colours (yellow bar)" is_yellow "$(bar rgb24 2)"
 ok "negotiates the largest resolution by default" has largest "size=3840x2160"
 ok "negotiates the largest resolution within a bound" has bounded "size=640x480"
 ok "no MJPEG on vivid: falls back to YUYV" has mjpeg "ok fourcc=YUYV size=640x480"
+ok "a frame the driver marks bad is skipped" has badframe "ok fourcc=YUYV size=320x180"
+ok "a refused stream start is a clear error naming the device" has streamon \
+    "error code=6 msg=camera /dev/video0 (vivid): stream start failed"
+ok "a camera that sends nothing times out cleanly" has silent \
+    "error code=7 msg=camera /dev/video0 (vivid) sent no picture for 800 ms"
 ok "a camera in use says busy, naming it" has busy "camera /dev/video0 (vivid) is busy"
 ok "rmmod is refused while streaming" has rmmod-busy "refused"
 ok "unplug mid-stream: a clear error naming the device" has unplug \
