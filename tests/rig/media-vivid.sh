@@ -3,9 +3,9 @@
 # qemu VM (scripts/rig-vivid). One boot runs every case: listing, YUYV and RGB24 capture with
 # the colour bars checked, resolution negotiation, an MJPEG request on a camera without MJPEG,
 # vivid's error injection (a bad frame, a refused stream start, a camera that goes silent),
-# a busy camera, an unplug mid-stream (the driver unbound, then the module force-removed), and `gridwalk photo capture` itself (dynamically linked,
-# its libraries copied into the guest) whose stored JPEG comes back over the console for
-# exiftool. (The MJPEG decoding path is tested on recorded frames in test_media_camera; vivid
+# a busy camera, an unplug mid-stream (the driver unbound, then the module force-removed), and
+# `gridwalk photo capture` itself with its live preview (dynamically linked, its libraries
+# copied into the guest) whose stored JPEG comes back over the console for exiftool. (The MJPEG decoding path is tested on recorded frames in test_media_camera; vivid
 # has no MJPEG.)
 . "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 tool=$GRIDWALK_BUILD/tools/media-vivid-capture
