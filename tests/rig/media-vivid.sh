@@ -5,8 +5,9 @@
 # vivid's error injection (a bad frame, a refused stream start, a camera that goes silent),
 # a busy camera, an unplug mid-stream (the driver unbound, then the module force-removed), and
 # `gridwalk photo capture` itself with its live preview (dynamically linked, its libraries
-# copied into the guest) whose stored JPEG comes back over the console for exiftool. (The MJPEG decoding path is tested on recorded frames in test_media_camera; vivid
-# has no MJPEG.)
+# copied into the guest) whose stored JPEG comes back over the console for exiftool.
+# (The MJPEG decoding path is tested on recorded frames in test_media_camera; vivid has no
+# MJPEG.)
 . "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 tool=$GRIDWALK_BUILD/tools/media-vivid-capture
 if [ ! -x "$tool" ]; then
