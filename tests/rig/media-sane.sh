@@ -11,16 +11,10 @@ trap cleanup EXIT
 db=$tmp/store/gw.db
 entry=e0000000-0000-4000-8000-000000000001
 
-# A private SANE configuration that knows only the test backend, in three variants.
-conf() { # conf NAME SED-SCRIPT: the stock test.conf with some settings changed
-    mkdir -p "$tmp/$1"
-    echo test >"$tmp/$1/dll.conf"
-    sed -e "$2" /etc/sane.d/test.conf >"$tmp/$1/test.conf"
-}
-conf plain ""
-conf jam 's/^read-status-code .*/read-status-code "SANE_STATUS_JAMMED"/'
-conf slow 's/^read-limit .*/read-limit true/; s/^read-limit-size .*/read-limit-size 2048/;
-  s/^read-delay .*/read-delay true/; s/^read-delay-duration .*/read-delay-duration 200000/'
+# Private SANE configurations that know only the test backend (scripts/rig-sane).
+for kind in plain jam slow; do
+    bash "$GRIDWALK_TOP/scripts/rig-sane" "$tmp/$kind" "$kind" || { tap_fail "SANE rig ($kind)"; tap_done; }
+done
 
 "$gw" version >/dev/null || { tap_fail "gridwalk is built" "$gw"; tap_done; }
 mkdir -p "$tmp/store"
