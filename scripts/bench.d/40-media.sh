@@ -44,11 +44,23 @@ run() {
 read -r os ok_ < <(run "$thumb" -s 1600 -q 85 -o "$work/ours" "${files[@]}")
 read -r o2s o2k < <(run "$thumb" -j 2 -s 1600 -q 85 -o "$work/ours" "${files[@]}")
 read -r vs vk < <(run vipsthumbnail -s 1600 -o "$work/vips/%s.jpg[Q=85]" "${files[@]}")
+# The whole pipeline as `gridwalk photo add` runs it (resize, EXIF, SHA-256, fsync'd store,
+# row and outbox row), for scale: not the peer comparison.
+gw=$GRIDWALK_BUILD/bin/gridwalk
+store=$work/store
+rm -rf "$store"
+mkdir -p "$store"
+"$gw" photo add --db "$store/gw.db" --entry x /dev/null >/dev/null 2>&1
+sqlite3 "$store/gw.db" "INSERT INTO customers(id,account,name,updated_at) VALUES(1,'b','bench','2026-01-01T00:00:00.000Z');
+INSERT INTO folders(id,uuid,customer_id,category,name,created_at,updated_at) VALUES(1,'bf',1,1,'bench','x','x');
+INSERT INTO entries(id,uuid,folder_id,name,created_at,updated_at) VALUES(1,'be',1,'bench','x','x');"
+read -r gs gk < <(run "$gw" photo add --db "$store/gw.db" --entry 1 "${files[@]}")
 rate() { awk -v n="$n" -v s="$1" 'BEGIN{printf "%.2f", n / s}'; }
 printf '   %d photos of %s to 1600 px, quality 85 (best of 3; peak RSS the highest of 3)\n' "$n" "$mp"
 printf '   %-34s %6s photos/s   peak %5d MB\n' "gridwalk media-thumb (1 thread)" "$(rate "$os")" $((ok_ / 1024))
 printf '   %-34s %6s photos/s   peak %5d MB\n' "gridwalk media-thumb (2 threads)" "$(rate "$o2s")" $((o2k / 1024))
 printf '   %-34s %6s photos/s   peak %5d MB\n' "vipsthumbnail $(vips --version | cut -d- -f2)" "$(rate "$vs")" $((vk / 1024))
+printf '   %-34s %6s photos/s   peak %5d MB\n' "gridwalk photo add (whole pipeline)" "$(rate "$gs")" $((gk / 1024))
 printf '   ratio ours(1 thread)/vipsthumbnail: %s x speed, %s x memory\n' \
     "$(awk -v a="$vs" -v b="$os" 'BEGIN{printf "%.2f", a / b}')" \
     "$(awk -v a="$ok_" -v b="$vk" 'BEGIN{printf "%.2f", a / b}')"
