@@ -275,3 +275,75 @@ void photo_job_free(struct photo_job *j)
     free(j->q);
     free(j);
 }
+
+int photo_pick_roots_for(struct db *db, struct photo_pick_roots *r, struct err *e)
+{
+    char dirs[2048];
+    int rc = photo_setting_text(db, "photo.dirs", dirs, sizeof dirs, e);
+    if (rc)
+        return rc;
+    const char *env = getenv("GRIDWALK_PHOTO_DIRS");
+    photo_pick_roots_init(r, dirs[0] ? dirs : env && *env ? env : NULL);
+    return GW_OK;
+}
+
+static int int_text(const char *s, int lo, int hi, int *v)
+{
+    char *end = NULL;
+    long x = strtol(s, &end, 10);
+    if (!*s || *end || x < lo || x > hi)
+        return -1;
+    *v = (int)x;
+    return 0;
+}
+
+int photo_job_for_entry(struct db *db, int64_t entry_id, const char *folder,
+                        enum photo_job_kind kind, const char *const *files, int nfiles,
+                        const struct photo_position *pos, struct photo_job **out, struct err *e)
+{
+    struct photo_job_request rq;
+    struct photo_pick_roots roots = {NULL, 0};
+    char entry[32], device[128], source[64], mode[32], dpi[16], pages[16];
+    int rc;
+    *out = NULL;
+    memset(&rq, 0, sizeof rq);
+    photo_config_defaults(&rq.cfg);
+    if ((rc = photo_config_load(db, &rq.cfg, e)))
+        return rc;
+    if (pos)
+        rq.pos = *pos;
+    else
+        photo_position_unknown(&rq.pos);
+    snprintf(entry, sizeof entry, "%lld", (long long)entry_id);
+    rq.kind = kind;
+    rq.db_path = db_path(db);
+    rq.entry = entry;
+    rq.folder = folder;
+    rq.files = files;
+    rq.nfiles = nfiles;
+    const char *dev_key = kind == PHOTO_JOB_SCAN ? "scanner.device" : "camera.device";
+    if ((rc = photo_setting_text(db, dev_key, device, sizeof device, e)) ||
+        (rc = photo_setting_text(db, "scanner.source", source, sizeof source, e)) ||
+        (rc = photo_setting_text(db, "scanner.mode", mode, sizeof mode, e)) ||
+        (rc = photo_setting_text(db, "scanner.dpi", dpi, sizeof dpi, e)) ||
+        (rc = photo_setting_text(db, "scanner.pages", pages, sizeof pages, e)))
+        return rc;
+    rq.device = device;
+    if (kind == PHOTO_JOB_SCAN) {
+        rq.scan.source = source[0] ? source : NULL;
+        rq.scan.mode = mode[0] ? mode : NULL;
+        if (dpi[0] && int_text(dpi, 1, 9600, &rq.scan.dpi))
+            return err_set(e, GW_EINVAL, "setting scanner.dpi is '%s'; it must be 1..9600", dpi);
+        if (pages[0] && int_text(pages, 0, 1000, &rq.scan.pages))
+            return err_set(e, GW_EINVAL, "setting scanner.pages is '%s'; it must be 0..1000",
+                           pages);
+    }
+    if (kind == PHOTO_JOB_FILES) {
+        if ((rc = photo_pick_roots_for(db, &roots, e)))
+            return rc;
+        rq.roots = &roots;
+    }
+    rc = photo_job_start(&rq, out, e);
+    photo_pick_roots_done(&roots);
+    return rc;
+}

@@ -8,17 +8,19 @@
  * may call photo_job_cancel() at any time (honoured at the next step; nothing half-stored) and
  * must call photo_job_free() (which cancels and joins) when done.
  *
- * How the entry page uses it (ui/ hooks):
- *   take photo:  rq.kind = PHOTO_JOB_CAPTURE, rq.device = configured camera or "" (first)
- *   at start-up: photo_store_sweep(db) once, before the loop (photo.h)
- *   every job:   rq.cfg = photo_config_defaults() then photo_config_load(db) (the settings),
- *                rq.pos = the newest GPS fix (ui_hooks.gps_fix), NaN when there is none
- *   from file:   rq.kind = PHOTO_JOB_FILES, rq.files = chosen paths (from photo_pick_list),
- *                rq.roots = the chooser's roots, so nothing outside them is imported
- *   scan:        rq.kind = PHOTO_JOB_SCAN, rq.scan = source/mode/dpi/pages
- *   then poll photo_job_fd(); on POLLIN loop photo_job_next(); draw PROGRESS as a bar with
- *   stage and done/total; STORED adds a thumbnail row; FAILED shows err.msg (for the camera it
- *   names the device and says "pick from file" stays available); DONE ends the dialog. */
+ * How the entry page uses it (ui/hooks.h, set before ui_run()):
+ *   at start-up:  photo_store_sweep(db) once, before the loop (photo.h)
+ *   Take photo:   photo_job_for_entry(t->db, t->entry_id, t->folder, PHOTO_JOB_CAPTURE, ...)
+ *   Pick file:    photo_pick_roots_for(db) + photo_pick_list() feed the chooser (multiple
+ *                 selection); then photo_job_for_entry(..., PHOTO_JOB_FILES, paths, n, ...)
+ *   Scan:         photo_job_for_entry(..., PHOTO_JOB_SCAN, NULL, 0, ...)
+ *   pos:          the newest fix from ui_hooks.gps_fix when its state is FIX, else NULL
+ *   then ui_loop_add_fd(photo_job_fd(job), POLLIN, cb): in cb loop photo_job_next(); draw
+ *   PROGRESS as a bar with stage and done/total (Esc calls photo_job_cancel); STORED adds a
+ *   row to the folder; FAILED shows err.msg (for the camera it names the device and says "pick
+ *   from file" stays available); DONE: ui_loop_remove_fd, photo_job_free, redraw.
+ *   A live preview uses media_camera_open/next (camera.h) with media_preview_render cells.
+ */
 #ifndef GRIDWALK_APP_PHOTO_JOB_H
 #define GRIDWALK_APP_PHOTO_JOB_H
 
@@ -71,6 +73,19 @@ int photo_job_fd(const struct photo_job *j);
 /* Takes the oldest event: 1 when ev was filled, 0 when none is waiting. After PHOTO_EV_DONE
  * no more events come. Progress events are coalesced (only the newest is kept). */
 int photo_job_next(struct photo_job *j, struct photo_event *ev);
+
+/* The entry page's buttons in one call: a job of the given kind for entry_id's folder, its
+ * request built from the store's settings (photo.*, camera.*, camera.device, scanner.device,
+ * scanner.source, scanner.mode, scanner.dpi, scanner.pages, photo.dirs for the roots files
+ * must be in). pos may be NULL (no fix). Failures as photo_job_start, GW_EINVAL for a bad
+ * setting. */
+int photo_job_for_entry(struct db *db, int64_t entry_id, const char *folder,
+                        enum photo_job_kind kind, const char *const *files, int nfiles,
+                        const struct photo_position *pos, struct photo_job **out, struct err *e);
+
+/* The chooser's roots as the store configures them: the photo.dirs setting, else
+ * $GRIDWALK_PHOTO_DIRS, else ~/Pictures; removable media always. */
+int photo_pick_roots_for(struct db *db, struct photo_pick_roots *r, struct err *e);
 
 /* Asks the job to stop at the next step boundary. Safe from any thread. */
 void photo_job_cancel(struct photo_job *j);

@@ -139,9 +139,8 @@ static void png_flatten(unsigned char *row, png_uint_32 w)
     }
 }
 
-static int decode_png(const unsigned char *buf, size_t n, int min_long_edge,
-                      long long max_pixels, struct media_image *out,
-                      struct media_source_info *info, struct err *e)
+static int decode_png(const unsigned char *buf, size_t n, int min_long_edge, long long max_pixels,
+                      struct media_image *out, struct media_source_info *info, struct err *e)
 {
     struct png_state *st = calloc(1, sizeof *st);
     if (!st)

@@ -537,6 +537,57 @@ static void test_worker_job_files_and_scan(void **state)
     assert_non_null(strstr(last.err.msg, "file"));
 }
 
+/* The one call the entry page's buttons make: everything from the store's settings. */
+static void test_job_for_entry_from_settings(void **state)
+{
+    (void)state;
+    struct db *db = fixture_db();
+    struct err e = {0};
+    char dir[200], inside[300], sql[600];
+    snprintf(dir, sizeof dir, "%s/dcim", scratch);
+    mkdir(dir, 0700);
+    snprintf(inside, sizeof inside, "%s/p.jpg", dir);
+    size_t n;
+    unsigned char *b = slurp(photo, &n);
+    write_file(inside, b, n);
+    free(b);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO settings(key, value) VALUES('photo.dirs', '%s'), "
+             "('photo.long_edge', '640'), ('scanner.source', 'Automatic Document Feeder'), "
+             "('scanner.pages', '2'), ('scanner.dpi', '40')",
+             dir);
+    assert_int_equal(db_exec(db, &e, sql), 0);
+    struct photo_job *j = NULL;
+    struct photo_event last;
+    int s = 0, f = 0, pr = 0;
+    const char *files[] = {inside, photo};
+    assert_int_equal(
+        photo_job_for_entry(db, 1, "nameplate", PHOTO_JOB_FILES, files, 2, NULL, &j, &e), 0);
+    wait_done(j, &s, &f, &pr, &last);
+    photo_job_free(j);
+    assert_int_equal(s, 1); /* the one inside photo.dirs */
+    assert_int_equal(f, 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM photos WHERE width = 640 AND "
+                               "folder = 'nameplate'"),
+                     1);
+    s = f = pr = 0;
+    assert_int_equal(
+        photo_job_for_entry(db, 1, "appearance", PHOTO_JOB_SCAN, NULL, 0, NULL, &j, &e), 0);
+    wait_done(j, &s, &f, &pr, &last);
+    photo_job_free(j);
+    assert_int_equal(last.rc, 0);
+    assert_int_equal(s, 2);
+    assert_int_equal(db_exec(db, &e,
+                             "UPDATE settings SET value = 'lots' WHERE key = "
+                             "'scanner.pages'"),
+                     0);
+    assert_int_equal(
+        photo_job_for_entry(db, 1, "appearance", PHOTO_JOB_SCAN, NULL, 0, NULL, &j, &e), GW_EINVAL);
+    assert_non_null(strstr(e.msg, "scanner.pages"));
+    assert_null(j);
+    db_close(db);
+}
+
 static void test_picker_stays_inside_its_folders(void **state)
 {
     (void)state;
@@ -637,6 +688,7 @@ int main(void)
         cmocka_unit_test_setup(test_scan_cancel_keeps_finished_pages, reset),
         cmocka_unit_test_setup(test_worker_job_files_and_scan, reset),
         cmocka_unit_test(test_picker_stays_inside_its_folders),
+        cmocka_unit_test_setup(test_job_for_entry_from_settings, reset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
