@@ -42,7 +42,7 @@ int photos_find_entry(struct db *db, const char *ref, struct photo_entry *out, s
 
 int photos_add(struct db *db, const struct photo_row *p, char uuid[DB_UUID_LEN], struct err *e)
 {
-    int rc = GW_OK;
+    int rc = GW_OK, committed = 0;
     struct db_change c;
     sqlite3_stmt *st = NULL;
     char now[DB_TIME_LEN];
@@ -65,7 +65,7 @@ int photos_add(struct db *db, const struct photo_row *p, char uuid[DB_UUID_LEN],
                     ":taken, :now, :lat, :lon, :acc)");
     if (!st) {
         rc = GW_EDB;
-        goto fail;
+        goto out;
     }
     db_bind_text(st, ":uuid", uuid);
     db_bind_int64(st, ":entry", p->entry_id);
@@ -89,7 +89,7 @@ int photos_add(struct db *db, const struct photo_row *p, char uuid[DB_UUID_LEN],
     db_bind_double(st, ":acc", p->accuracy_m);
     if (db_step(db, st, e) != SQLITE_DONE) {
         rc = GW_EDB;
-        goto fail;
+        goto out;
     }
     sqlite3_finalize(st);
     st = db_prepare(db, e,
@@ -100,12 +100,12 @@ int photos_add(struct db *db, const struct photo_row *p, char uuid[DB_UUID_LEN],
                     "FROM photos p JOIN entries e ON e.id = p.entry_id WHERE p.uuid = :uuid");
     if (!st) {
         rc = GW_EDB;
-        goto fail;
+        goto out;
     }
     db_bind_text(st, ":uuid", uuid);
     if (db_step(db, st, e) != SQLITE_ROW) {
         rc = err_set(e, GW_EDB, "the photo row just written cannot be read back");
-        goto fail;
+        goto out;
     }
     payload = strdup(db_col_text(st, 0));
     if (!payload)
@@ -114,14 +114,15 @@ int photos_add(struct db *db, const struct photo_row *p, char uuid[DB_UUID_LEN],
     st = NULL;
     const char *blobs[3] = {p->sha256, orig, NULL};
     if ((rc = db_change_outbox(&c, "photo", uuid, payload, blobs, e)))
-        goto fail;
-    free(payload);
-    return db_change_commit(&c, e);
-fail:
+        goto out;
+    rc = db_change_commit(&c, e);
+    committed = 1;
+out:
     sqlite3_finalize(st);
     free(payload);
-    db_change_abort(&c);
-    return rc ? rc : GW_EDB;
+    if (!committed)
+        db_change_abort(&c);
+    return rc;
 }
 
 int64_t photos_count(struct db *db, int64_t entry_id, const char *folder, struct err *e)
