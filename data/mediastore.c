@@ -173,6 +173,21 @@ void mediastore_path(const struct mediastore *ms, const char *sha256, const char
     snprintf(path, cap, "%s/%.2s/%s.%s", ms->root, sha256, sha256, ext);
 }
 
+int mediastore_locate(const struct mediastore *ms, const char *sha256, char *path, size_t cap,
+                      struct err *e)
+{
+    static const char *const exts[] = {"jpg", "png"};
+    struct stat sb;
+    if (!is_hex64(sha256, strlen(sha256)))
+        return err_set(e, GW_EINVAL, "not a SHA-256: %s", sha256);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        mediastore_path(ms, sha256, exts[i], path, cap);
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+            return GW_OK;
+    }
+    return err_set(e, GW_ENOTFOUND, "no file %s in the media store %s", sha256, ms->root);
+}
+
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
     while (n > 0) {

@@ -48,6 +48,12 @@ void mediastore_close(struct mediastore *ms);
 int mediastore_put(struct mediastore *ms, const void *buf, size_t n, const char *sha256,
                    const char *ext, char *path, size_t path_cap, struct err *e);
 
+/* Finds the stored file with this SHA-256 (stored pictures are .jpg; a kept original keeps
+ * its own format's extension, .jpg or .png). GW_ENOTFOUND when neither exists. This is how
+ * the sync agent finds an outbox blob's file. */
+int mediastore_locate(const struct mediastore *ms, const char *sha256, char *path, size_t cap,
+                      struct err *e);
+
 /* The final name of a stored file (whether or not it exists). */
 void mediastore_path(const struct mediastore *ms, const char *sha256, const char *ext, char *path,
                      size_t cap);

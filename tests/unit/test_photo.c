@@ -170,9 +170,17 @@ static void test_file_stored_with_row_outbox_and_exif(void **state)
     char want[120];
     snprintf(want, sizeof want, "/media/%.2s/%s.jpg", p.sha256, p.sha256);
     assert_non_null(strstr(p.path, want));
-    /* The original is kept byte for byte. */
+    /* The original is kept byte for byte, and found by its hash alone. */
     assert_int_equal(media_sha256_file(photo, hex, &e), 0);
     assert_string_equal(hex, p.original_sha256);
+    char found[MEDIASTORE_PATH_MAX];
+    assert_int_equal(mediastore_locate(&ctx.ms, p.original_sha256, found, sizeof found, &e), 0);
+    assert_int_equal(media_sha256_file(found, hex, &e), 0);
+    assert_string_equal(hex, p.original_sha256);
+    assert_int_equal(mediastore_locate(&ctx.ms, "ab00000000000000000000000000000000000000000000"
+                                                "000000000000000000",
+                                       found, sizeof found, &e),
+                     GW_ENOTFOUND);
 
     assert_int_equal(count(db, "SELECT count(*) FROM photos WHERE source='file' AND "
                                "folder='nameplate' AND lat IS NULL"),
