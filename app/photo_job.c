@@ -276,9 +276,16 @@ void photo_job_free(struct photo_job *j)
     free(j);
 }
 
-int photo_pick_roots_for(struct db *db, struct photo_pick_roots *r, struct err *e)
+int photo_pick_roots_for(struct db *db, const char *pick_folders, struct photo_pick_roots *r,
+                         struct err *e)
 {
     char dirs[2048];
+    r->dirs = NULL;
+    r->n = 0;
+    if (pick_folders && *pick_folders) {
+        photo_pick_roots_init(r, pick_folders);
+        return GW_OK;
+    }
     int rc = photo_setting_text(db, "photo.dirs", dirs, sizeof dirs, e);
     if (rc)
         return rc;
@@ -299,7 +306,8 @@ static int int_text(const char *s, int lo, int hi, int *v)
 
 int photo_job_for_entry(struct db *db, int64_t entry_id, const char *folder,
                         enum photo_job_kind kind, const char *const *files, int nfiles,
-                        const struct photo_position *pos, struct photo_job **out, struct err *e)
+                        const struct photo_position *pos, const struct photo_overrides *ov,
+                        struct photo_job **out, struct err *e)
 {
     struct photo_job_request rq;
     struct photo_pick_roots roots = {NULL, 0};
@@ -310,6 +318,12 @@ int photo_job_for_entry(struct db *db, int64_t entry_id, const char *folder,
     photo_config_defaults(&rq.cfg);
     if ((rc = photo_config_load(db, &rq.cfg, e)))
         return rc;
+    if (ov && ov->long_edge > 0)
+        rq.cfg.long_edge = ov->long_edge;
+    if (ov && ov->quality > 0)
+        rq.cfg.quality = ov->quality;
+    if (ov && ov->keep_original >= 0)
+        rq.cfg.keep_original = ov->keep_original;
     if (pos)
         rq.pos = *pos;
     else
@@ -329,6 +343,9 @@ int photo_job_for_entry(struct db *db, int64_t entry_id, const char *folder,
         (rc = photo_setting_text(db, "scanner.pages", pages, sizeof pages, e)))
         return rc;
     rq.device = device;
+    const char *dev_ov = !ov ? NULL : kind == PHOTO_JOB_SCAN ? ov->scanner : ov->camera;
+    if (dev_ov && *dev_ov)
+        rq.device = dev_ov;
     if (kind == PHOTO_JOB_SCAN) {
         rq.scan.source = source[0] ? source : NULL;
         rq.scan.mode = mode[0] ? mode : NULL;
@@ -339,7 +356,7 @@ int photo_job_for_entry(struct db *db, int64_t entry_id, const char *folder,
                            pages);
     }
     if (kind == PHOTO_JOB_FILES) {
-        if ((rc = photo_pick_roots_for(db, &roots, e)))
+        if ((rc = photo_pick_roots_for(db, ov ? ov->pick_folders : NULL, &roots, e)))
             return rc;
         rq.roots = &roots;
     }

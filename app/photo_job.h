@@ -11,10 +11,12 @@
  * How the entry page uses it (ui/hooks.h, set before ui_run()):
  *   at start-up:  photo_store_sweep(db) once, before the loop (photo.h)
  *   Take photo:   photo_job_for_entry(t->db, t->entry_id, t->folder, PHOTO_JOB_CAPTURE, ...)
- *   Pick file:    photo_pick_roots_for(db) + photo_pick_list() feed the chooser (multiple
+ *   Pick file:    photo_pick_roots_for(db, cfg->pick_folders) + photo_pick_list() feed the chooser (multiple
  *                 selection); then photo_job_for_entry(..., PHOTO_JOB_FILES, paths, n, ...)
  *   Scan:         photo_job_for_entry(..., PHOTO_JOB_SCAN, NULL, 0, ...)
  *   pos:          the newest fix from ui_hooks.gps_fix when its state is FIX, else NULL
+ *   ov:           from the app's struct config: {photo_long_edge, photo_quality,
+ *                 keep_original, camera, scanner, pick_folders}
  *   then ui_loop_add_fd(photo_job_fd(job), POLLIN, cb): in cb loop photo_job_next(); draw
  *   PROGRESS as a bar with stage and done/total (Esc calls photo_job_cancel); STORED adds a
  *   row to the folder; FAILED shows err.msg (for the camera it names the device and says "pick
@@ -74,18 +76,28 @@ int photo_job_fd(const struct photo_job *j);
  * no more events come. Progress events are coalesced (only the newest is kept). */
 int photo_job_next(struct photo_job *j, struct photo_event *ev);
 
+/* What the app's own settings file says (app/config.h: [photo] long_edge, quality,
+ * keep_original; [devices] camera, scanner; [paths] pick_folders), which wins over the store's
+ * settings. Numbers <= 0 and NULL or "" strings mean "not set"; keep_original -1 likewise. */
+struct photo_overrides {
+    int long_edge, quality, keep_original;
+    const char *camera, *scanner, *pick_folders;
+};
+
 /* The entry page's buttons in one call: a job of the given kind for entry_id's folder, its
- * request built from the store's settings (photo.*, camera.*, camera.device, scanner.device,
- * scanner.source, scanner.mode, scanner.dpi, scanner.pages, photo.dirs for the roots files
- * must be in). pos may be NULL (no fix). Failures as photo_job_start, GW_EINVAL for a bad
- * setting. */
+ * request built from ov (may be NULL), then the store's settings (photo.*, camera.*,
+ * camera.device, scanner.device, scanner.source, scanner.mode, scanner.dpi, scanner.pages,
+ * photo.dirs for the roots files must be in). pos may be NULL (no fix). Failures as
+ * photo_job_start, GW_EINVAL for a bad setting. */
 int photo_job_for_entry(struct db *db, int64_t entry_id, const char *folder,
                         enum photo_job_kind kind, const char *const *files, int nfiles,
-                        const struct photo_position *pos, struct photo_job **out, struct err *e);
+                        const struct photo_position *pos, const struct photo_overrides *ov,
+                        struct photo_job **out, struct err *e);
 
-/* The chooser's roots as the store configures them: the photo.dirs setting, else
- * $GRIDWALK_PHOTO_DIRS, else ~/Pictures; removable media always. */
-int photo_pick_roots_for(struct db *db, struct photo_pick_roots *r, struct err *e);
+/* The chooser's roots: pick_folders when given (a ':' list), else the photo.dirs setting,
+ * else $GRIDWALK_PHOTO_DIRS, else ~/Pictures; removable media always. */
+int photo_pick_roots_for(struct db *db, const char *pick_folders, struct photo_pick_roots *r,
+                         struct err *e);
 
 /* Asks the job to stop at the next step boundary. Safe from any thread. */
 void photo_job_cancel(struct photo_job *j);

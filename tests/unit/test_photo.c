@@ -177,8 +177,9 @@ static void test_file_stored_with_row_outbox_and_exif(void **state)
     assert_int_equal(mediastore_locate(&ctx.ms, p.original_sha256, found, sizeof found, &e), 0);
     assert_int_equal(media_sha256_file(found, hex, &e), 0);
     assert_string_equal(hex, p.original_sha256);
-    assert_int_equal(mediastore_locate(&ctx.ms, "ab00000000000000000000000000000000000000000000"
-                                                "000000000000000000",
+    assert_int_equal(mediastore_locate(&ctx.ms,
+                                       "ab00000000000000000000000000000000000000000000"
+                                       "000000000000000000",
                                        found, sizeof found, &e),
                      GW_ENOTFOUND);
 
@@ -570,7 +571,7 @@ static void test_job_for_entry_from_settings(void **state)
     int s = 0, f = 0, pr = 0;
     const char *files[] = {inside, photo};
     assert_int_equal(
-        photo_job_for_entry(db, 1, "nameplate", PHOTO_JOB_FILES, files, 2, NULL, &j, &e), 0);
+        photo_job_for_entry(db, 1, "nameplate", PHOTO_JOB_FILES, files, 2, NULL, NULL, &j, &e), 0);
     wait_done(j, &s, &f, &pr, &last);
     photo_job_free(j);
     assert_int_equal(s, 1); /* the one inside photo.dirs */
@@ -580,7 +581,7 @@ static void test_job_for_entry_from_settings(void **state)
                      1);
     s = f = pr = 0;
     assert_int_equal(
-        photo_job_for_entry(db, 1, "appearance", PHOTO_JOB_SCAN, NULL, 0, NULL, &j, &e), 0);
+        photo_job_for_entry(db, 1, "appearance", PHOTO_JOB_SCAN, NULL, 0, NULL, NULL, &j, &e), 0);
     wait_done(j, &s, &f, &pr, &last);
     photo_job_free(j);
     assert_int_equal(last.rc, 0);
@@ -590,9 +591,24 @@ static void test_job_for_entry_from_settings(void **state)
                              "'scanner.pages'"),
                      0);
     assert_int_equal(
-        photo_job_for_entry(db, 1, "appearance", PHOTO_JOB_SCAN, NULL, 0, NULL, &j, &e), GW_EINVAL);
+        photo_job_for_entry(db, 1, "appearance", PHOTO_JOB_SCAN, NULL, 0, NULL, NULL, &j, &e),
+        GW_EINVAL);
     assert_non_null(strstr(e.msg, "scanner.pages"));
     assert_null(j);
+    assert_int_equal(db_exec(db, &e, "DELETE FROM settings WHERE key = 'scanner.pages'"), 0);
+
+    /* The settings file's values win over the store's: long edge, and the chooser's folders
+     * (the photo outside photo.dirs is now inside). */
+    char folders[400];
+    snprintf(folders, sizeof folders, "%s:%.*s", dir, (int)(strrchr(photo, '/') - photo), photo);
+    struct photo_overrides ov = {800, 0, -1, NULL, NULL, folders};
+    s = f = pr = 0;
+    assert_int_equal(
+        photo_job_for_entry(db, 1, "appearance", PHOTO_JOB_FILES, files, 2, NULL, &ov, &j, &e), 0);
+    wait_done(j, &s, &f, &pr, &last);
+    photo_job_free(j);
+    assert_int_equal(s, 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM photos WHERE width = 800"), 2);
     db_close(db);
 }
 
