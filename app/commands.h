@@ -8,15 +8,17 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
-    X("import-customers", cmd_import_customers,                                               \
-      "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                     \
-      "load customers from the marketing system's CSV export")                               \
+    X("import-customers", cmd_import_customers,                                                \
+      "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                      \
+      "load customers from the marketing system's CSV export")                                 \
     X("demo-data", cmd_demo_data, "[--db PATH] --customers N [--seed S] [--csv FILE]",         \
-      "make realistic made-up customers (store or CSV)")                                     \
+      "make realistic made-up customers (store or CSV)")                                       \
     X("tasks", cmd_tasks, "[--db PATH] [--kind K] [--state S] [--json]",                       \
       "list this device's tasks in route order")                                               \
-    X("task", cmd_task, "start|done|skip|fail ID [--code C] [--result T]",                      \
+    X("task", cmd_task, "start|done|skip|fail ID [--code C] [--result T]",                     \
       "move a task on (done needs its evidence)")                                              \
+    X("export-bundle", cmd_export_bundle, "[--db PATH] FILE",                                  \
+      "write unsent changes for a USB stick")                                                  \
     X("photo", cmd_photo, "add|capture --entry ID ...", "store photos in an entry")             \
     X("scan", cmd_scan, "--entry ID [--pages N] ...", "scan pages into an entry")               \
     X("version", cmd_version, "", "print the version")

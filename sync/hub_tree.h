@@ -1,0 +1,61 @@
+/* hub_tree.h - the evidence tree as folders: names, listing and path lookup.
+ *
+ * Owns the mapping from the hub's evidence tables to the tree supervisors see:
+ *   <account> <name>/<category>/<folder>/<entry>/<appearance|nameplate>/<time>_<hash8>.jpg
+ * Every name is made safe for every file system (tree_safe_name) and made unique among its
+ * siblings (" (2)", " (3)" in creation order), so a path always names one thing. The web
+ * page, WebDAV, zip downloads and `gridwalk-hub pull` all walk the tree through here. It does
+ * no HTTP and no file I/O. */
+#ifndef GRIDWALK_HUB_TREE_H
+#define GRIDWALK_HUB_TREE_H
+
+#include "sync/hub_store.h"
+
+enum tree_level {
+    TL_ROOT,
+    TL_CUSTOMER, /* key = account */
+    TL_CATEGORY, /* key = account, category */
+    TL_FOLDER,   /* key = folder uuid */
+    TL_ENTRY,    /* key = entry uuid */
+    TL_SUB,      /* key = entry uuid, sub = appearance|nameplate */
+    TL_FILE      /* a photo: sha, size */
+};
+
+struct tree_node {
+    enum tree_level level;
+    char name[256];
+    char key[80];
+    int category;
+    char sub[16];
+    char sha[65];
+    int64_t size;
+    char mtime[32];
+};
+
+struct tree_list {
+    struct tree_node *v;
+    int n, cap;
+};
+
+/* Replaces what some file system would refuse ('/', '\', controls, <>:"|?*; ':' becomes '-'),
+ * trims trailing dots and spaces, caps the length at a UTF-8 boundary; never empty. This
+ * duplicates the naming rule of app/naming.c (written in parallel): the integrator should make
+ * both call one function. */
+void tree_safe_name(const char *in, char *out, size_t n);
+
+/* The root node. */
+void tree_root(struct tree_node *out);
+
+/* Lists the children of a directory node as the user may see them (u NULL = everything).
+ * since ("" or NULL = all) filters entries by their last update. l is reset first; free with
+ * tree_list_free. */
+int tree_children(struct hub_store *hs, const struct hub_user *u, const struct tree_node *dir,
+                  const char *since, struct tree_list *l, struct err *e);
+void tree_list_free(struct tree_list *l);
+
+/* Walks a '/'-separated path of decoded names from the root. GW_ENOTFOUND when any step is
+ * missing or not visible to u. A trailing '/' is allowed. */
+int tree_resolve(struct hub_store *hs, const struct hub_user *u, const char *path,
+                 struct tree_node *out, struct err *e);
+
+#endif
