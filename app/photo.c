@@ -168,11 +168,6 @@ static int position_usable(const struct photo_ctx *ctx, time_t taken)
     return fabs(age) <= ctx->cfg.fix_max_age_s;
 }
 
-static const char *ext_of(const unsigned char *buf, size_t n)
-{
-    return media_image_sniff(buf, n) == MEDIA_FORMAT_PNG ? "png" : "jpg";
-}
-
 /* The picture comes either encoded (src, n: files, MJPEG frames) or as pixels (img: YUYV/RGB
  * frames, scanned pages); pixels are resized directly rather than encoded and decoded again,
  * and their full-resolution original is encoded (quality 95) only when it is kept. */
@@ -252,10 +247,9 @@ static int store(struct photo_ctx *ctx, const unsigned char *src, size_t n,
     /* From here on the photo is kept: files first, the row last. */
     progress(ctx, "storing", 2, 3);
     if (ctx->cfg.keep_original &&
-        (rc = mediastore_put(&ctx->ms, src, n, out->original_sha256, ext_of(src, n), NULL, 0, e)))
+        (rc = mediastore_put(&ctx->ms, src, n, out->original_sha256, NULL, 0, e)))
         goto out;
-    if ((rc = mediastore_put(&ctx->ms, tagged, gn, out->sha256, "jpg", out->path, sizeof out->path,
-                             e)))
+    if ((rc = mediastore_put(&ctx->ms, tagged, gn, out->sha256, out->path, sizeof out->path, e)))
         goto out;
     iso_time(&taken, out->taken_at);
     struct photo_row row = {

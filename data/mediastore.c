@@ -93,8 +93,7 @@ static int sweep(struct mediastore *ms, struct db *db, struct mediastore_sweep_s
                     stats->temps++, removed++;
                 continue;
             }
-            if (!dot || !is_hex64(name, (size_t)(dot - name)) ||
-                (strcmp(dot, ".jpg") != 0 && strcmp(dot, ".png") != 0))
+            if (!dot || !is_hex64(name, (size_t)(dot - name)) || strcmp(dot, ".jpg") != 0)
                 continue;
             char sha[65];
             memcpy(sha, name, 64);
@@ -167,24 +166,20 @@ void mediastore_close(struct mediastore *ms)
     ms->lock_fd = -1;
 }
 
-void mediastore_path(const struct mediastore *ms, const char *sha256, const char *ext, char *path,
-                     size_t cap)
+void mediastore_path(const struct mediastore *ms, const char *sha256, char *path, size_t cap)
 {
-    snprintf(path, cap, "%s/%.2s/%s.%s", ms->root, sha256, sha256, ext);
+    snprintf(path, cap, "%s/%.2s/%s.jpg", ms->root, sha256, sha256);
 }
 
 int mediastore_locate(const struct mediastore *ms, const char *sha256, char *path, size_t cap,
                       struct err *e)
 {
-    static const char *const exts[] = {"jpg", "png"};
     struct stat sb;
     if (!is_hex64(sha256, strlen(sha256)))
         return err_set(e, GW_EINVAL, "not a SHA-256: %s", sha256);
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-        mediastore_path(ms, sha256, exts[i], path, cap);
-        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-            return GW_OK;
-    }
+    mediastore_path(ms, sha256, path, cap);
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        return GW_OK;
     return err_set(e, GW_ENOTFOUND, "no file %s in the media store %s", sha256, ms->root);
 }
 
@@ -202,15 +197,15 @@ static int write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
-int mediastore_put(struct mediastore *ms, const void *buf, size_t n, const char *sha256,
-                   const char *ext, char *path, size_t path_cap, struct err *e)
+int mediastore_put(struct mediastore *ms, const void *buf, size_t n, const char *sha256, char *path,
+                   size_t path_cap, struct err *e)
 {
     int rc = GW_OK, fd = -1, made_dir = 0;
     char sub[MEDIASTORE_ROOT_MAX + 4], tmp[MEDIASTORE_PATH_MAX], final[MEDIASTORE_PATH_MAX];
     if (!is_hex64(sha256, strlen(sha256)))
         return err_set(e, GW_EINVAL, "not a SHA-256: %s", sha256);
     snprintf(sub, sizeof sub, "%s/%.2s", ms->root, sha256);
-    mediastore_path(ms, sha256, ext, final, sizeof final);
+    mediastore_path(ms, sha256, final, sizeof final);
     if (mkdir(sub, 0700) == 0)
         made_dir = 1;
     else if (errno != EEXIST)

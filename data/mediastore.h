@@ -41,21 +41,20 @@ int mediastore_open(struct mediastore *ms, struct db *db, int sweep,
                     struct mediastore_sweep_stats *stats, struct err *e);
 void mediastore_close(struct mediastore *ms);
 
-/* Stores n bytes under their SHA-256 (hex, computed by the caller) with extension ext ("jpg",
- * "png") durably, as described above; storing the same content twice is harmless. path (may be
- * NULL) receives the final name. GW_EIO naming the file on failure; nothing is left under the
- * final name then. */
-int mediastore_put(struct mediastore *ms, const void *buf, size_t n, const char *sha256,
-                   const char *ext, char *path, size_t path_cap, struct err *e);
+/* Stores n bytes under their SHA-256 (hex, computed by the caller) durably, as described
+ * above; storing the same content twice is harmless. Every blob is named <sha256>.jpg, the
+ * one path rule the sync agent and DESIGN.md share, even a kept PNG original (a blob is known
+ * by its hash; its bytes say what it is). path (may be NULL) receives the final name. GW_EIO
+ * naming the file on failure; nothing is left under the final name then. */
+int mediastore_put(struct mediastore *ms, const void *buf, size_t n, const char *sha256, char *path,
+                   size_t path_cap, struct err *e);
 
-/* Finds the stored file with this SHA-256 (stored pictures are .jpg; a kept original keeps
- * its own format's extension, .jpg or .png). GW_ENOTFOUND when neither exists. This is how
- * the sync agent finds an outbox blob's file. */
+/* Finds the stored file with this SHA-256 (an outbox blob's file). GW_ENOTFOUND when it is
+ * not there. */
 int mediastore_locate(const struct mediastore *ms, const char *sha256, char *path, size_t cap,
                       struct err *e);
 
-/* The final name of a stored file (whether or not it exists). */
-void mediastore_path(const struct mediastore *ms, const char *sha256, const char *ext, char *path,
-                     size_t cap);
+/* The final name of a stored file (whether or not it exists): <root>/<2 hex>/<sha256>.jpg. */
+void mediastore_path(const struct mediastore *ms, const char *sha256, char *path, size_t cap);
 
 #endif

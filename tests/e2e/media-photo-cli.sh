@@ -55,12 +55,13 @@ out=$("$gw" photo add --db "$db" --entry 1 "$first" 2>"$tmp/err")
 ok "without a position it says so plainly" grep -q "no position" "$tmp/err"
 ok "and stores no GPS tags" test -z "$(exiftool -s3 -GPSLatitude "$(echo "$out" | sed -n 's/^  file //p')")"
 
-# A PNG is stored as a JPEG like any photo; its kept original stays a PNG.
+# A PNG is stored as a JPEG like any photo; its kept original stays a PNG (under the one
+# blob name rule, <sha256>.jpg).
 vipsthumbnail "$first" -s 800 -o "$tmp/screen.png"
 out=$("$gw" photo add --db "$db" --entry 1 --json --keep-original "$tmp/screen.png" 2>/dev/null)
 porig=$(sed -n 's/.*"original_sha256":"\([0-9a-f]*\)".*/\1/p' <<<"$out")
 ok "a PNG is stored as a JPEG" test "$(exiftool -s3 -FileType "$(sed -n 's/.*"path":"\([^"]*\)".*/\1/p' <<<"$out")")" = JPEG
-ok "its original is kept as a PNG" test -f "$tmp/store/media/${porig:0:2}/$porig.png"
+ok "its original is kept as a PNG" test "$(exiftool -s3 -FileType "$tmp/store/media/${porig:0:2}/$porig.jpg")" = PNG
 
 # The store's settings configure the pipeline; options given on the command line win.
 sqlite3 "$db" "INSERT INTO settings(key,value) VALUES('photo.long_edge','1000'),('photo.keep_original','1')"
