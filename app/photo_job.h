@@ -11,16 +11,18 @@
  * How the entry page uses it (ui/hooks.h, set before ui_run()):
  *   at start-up:  photo_store_sweep(db) once, before the loop (photo.h)
  *   Take photo:   photo_job_for_entry(t->db, t->entry_id, t->folder, PHOTO_JOB_CAPTURE, ...)
- *   Pick file:    photo_pick_roots_for(db, cfg->pick_folders) + photo_pick_list() feed the chooser
- * (multiple selection); then photo_job_for_entry(..., PHOTO_JOB_FILES, paths, n, ...) Scan:
- * photo_job_for_entry(..., PHOTO_JOB_SCAN, NULL, 0, ...) pos:          the newest fix from
- * ui_hooks.gps_fix when its state is FIX, else NULL ov:           from the app's struct config:
- * {photo_long_edge, photo_quality, keep_original, camera, scanner, pick_folders} then
- * ui_loop_add_fd(photo_job_fd(job), POLLIN, cb): in cb loop photo_job_next(); draw PROGRESS as a
- * bar with stage and done/total (Esc calls photo_job_cancel); STORED adds a row to the folder;
- * FAILED shows err.msg (for the camera it names the device and says "pick from file" stays
- * available); DONE: ui_loop_remove_fd, photo_job_free, redraw. A live preview uses
- * media_camera_open/next (camera.h) with media_preview_render cells.
+ *   Pick file:    photo_pick_roots_for(db, cfg->pick_folders) and photo_pick_list() feed the
+ *                 chooser (multiple selection); then
+ *                 photo_job_for_entry(..., PHOTO_JOB_FILES, paths, n, ...)
+ *   Scan:         photo_job_for_entry(..., PHOTO_JOB_SCAN, NULL, 0, ...)
+ *   pos:          the newest fix from ui_hooks.gps_fix when its state is FIX, else NULL
+ *   ov:           from the app's struct config: {photo_long_edge, photo_quality,
+ *                 keep_original, camera, scanner, pick_folders}
+ *   then ui_loop_add_fd(photo_job_fd(job), POLLIN, cb): in cb loop photo_job_next(); draw
+ *   PROGRESS as a bar with stage and done/total (Esc calls photo_job_cancel); STORED adds a
+ *   row to the folder; FAILED shows err.msg (for the camera it names the device and says
+ *   "pick from file" stays available); DONE: ui_loop_remove_fd, photo_job_free, redraw.
+ *   A live preview uses media_camera_open/next (camera.h) with media_preview_render cells.
  */
 #ifndef GRIDWALK_APP_PHOTO_JOB_H
 #define GRIDWALK_APP_PHOTO_JOB_H
