@@ -13,6 +13,8 @@
       "load customers from the marketing system's CSV export")                                 \
     X("demo-data", cmd_demo_data, "[--db PATH] --customers N [--seed S] [--csv FILE]",         \
       "make realistic made-up customers (store or CSV)")                                       \
+    X("search", cmd_search, "[--db PATH] [--limit N] [--offset N] [--json] QUERY...",          \
+      "find customers by any of the seven fields")                                             \
     X("tasks", cmd_tasks, "[--db PATH] [--kind K] [--state S] [--json]",                       \
       "list this device's tasks in route order")                                               \
     X("task", cmd_task, "start|done|skip|fail ID [--code C] [--result T]",                     \

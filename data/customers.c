@@ -8,7 +8,9 @@
  * re-import of the same file writes (and re-indexes) nothing. */
 #include "gridwalk/config.h"
 
+#include "data/customer_row.h"
 #include "data/customers.h"
+#include "data/search.h"
 #include "data/sql.h"
 
 #include <math.h>
@@ -47,12 +49,9 @@ const char *customer_field_text(const struct customer *c, enum customer_field f)
     return "";
 }
 
-#define CUSTOMER_COLUMNS                                                                           \
-    "id, account, name, meter, capacity, address, line, voltage, lat, lon, "                       \
-    "coord_accuracy_m, coord_source, updated_at"
-
-static void row_to_customer(sqlite3_stmt *st, struct customer *c)
+void customer_from_row(sqlite3_stmt *st, struct customer *c)
 {
+    memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
     db_col_copy(st, 1, c->account, sizeof c->account);
     db_col_copy(st, 2, c->name, sizeof c->name);
@@ -74,7 +73,7 @@ static int get_one(struct db *db, sqlite3_stmt *st, const char *what, struct cus
     int rc = GW_OK;
     int step = db_step(db, st, e);
     if (step == SQLITE_ROW)
-        row_to_customer(st, out);
+        customer_from_row(st, out);
     else if (step == SQLITE_DONE)
         rc = err_set(e, GW_ENOTFOUND, "no customer %s in the store", what);
     else
@@ -87,7 +86,7 @@ int customers_get_by_account(struct db *db, const char *account, struct customer
                              struct err *e)
 {
     sqlite3_stmt *st =
-        db_prepare(db, e, "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE account = :a");
+        db_prepare(db, e, "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers c WHERE account = :a");
     if (!st)
         return GW_EDB;
     db_bind_text(st, ":a", account);
@@ -99,7 +98,7 @@ int customers_get(struct db *db, int64_t id, struct customer *out, struct err *e
     char what[32];
     snprintf(what, sizeof what, "with id %lld", (long long)id);
     sqlite3_stmt *st =
-        db_prepare(db, e, "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE id = :id");
+        db_prepare(db, e, "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers c WHERE id = :id");
     if (!st)
         return GW_EDB;
     db_bind_int64(st, ":id", id);
@@ -332,6 +331,10 @@ int customers_upsert_commit(struct customers_upsert *u, struct err *e)
     sqlite3_finalize(u->lookup);
     u->upsert = u->lookup = NULL;
     int rc = db_commit(u->db, e);
+    /* Bring the search index up to date now, in one statement (search.h). If that fails
+     * the rows are kept all the same and the next search catches up. */
+    if (rc == GW_OK && !db_in_transaction(u->db))
+        search_index_flush(u->db, NULL);
     /* A big import leaves a WAL as large as the rows it wrote; fold it back into the store
      * now rather than leaving the file twice its size until the next checkpoint. Failing
      * here (a reader holds the WAL) is harmless: SQLite checkpoints later. */

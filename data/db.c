@@ -104,7 +104,10 @@ void db_close(struct db *db)
 {
     if (!db)
         return;
-    if (db->h) {
+    /* Close first: that disconnects virtual tables (the FTS5 search index), which finalize
+     * their own statements. Only statements a caller leaked remain after that; finalizing
+     * everything up front would free FTS5's statements under it. */
+    if (db->h && sqlite3_close(db->h) == SQLITE_BUSY) {
         sqlite3_stmt *st;
         while ((st = sqlite3_next_stmt(db->h, NULL)) != NULL)
             sqlite3_finalize(st);

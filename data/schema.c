@@ -7,9 +7,19 @@
 #include "gridwalk/config.h"
 
 #include "data/schema.h"
+#include "data/search_text.h"
 #include "data/sql.h"
 
 #include <stdio.h>
+
+/* Queues row id with the document the index holds for it (NULL: none), unless it is queued
+ * already: the first entry describes the index as it is. NOT EXISTS rather than OR IGNORE,
+ * because an UPSERT's conflict handling overrides OR IGNORE inside the triggers it fires. */
+#define SEARCH_QUEUE_IF(id, doc, cond)                                                             \
+    "  INSERT INTO search_queue(id, old_doc) SELECT " id ", " doc "\n"                             \
+    "    WHERE " cond " AND NOT EXISTS(SELECT 1 FROM search_queue WHERE id = " id ");\n"
+#define SEARCH_QUEUE(id, doc) SEARCH_QUEUE_IF(id, doc, "1")
+#define SEARCH_MARK "(SELECT indexed_to FROM search_state)"
 
 static const char *const migrations[] = {
     /* 1: the foundation. */
@@ -156,6 +166,78 @@ static const char *const migrations[] = {
     "  sha256 TEXT NOT NULL CHECK(length(sha256) = 64),\n"
     "  PRIMARY KEY(seq, sha256)\n"
     ") WITHOUT ROWID;\n",
+
+    /* Laid out as SQL by hand: clang-format mangles strings with macros spliced in. */
+    /* clang-format off */
+    /* 2: the customer search index (data/search.c, data/search_text.h). A contentless FTS5
+     * table of tagged grams keyed by customers.id, the distinct folded values of the
+     * low-cardinality fields (capacity 'c', line 'l', voltage 'v') that substring queries on
+     * them are matched against first, and a queue of customers changed since the index was
+     * last brought up to date.
+     *
+     * Why a queue and not triggers that write the FTS5 table: FTS5 flushes its pending terms
+     * at every statement savepoint, so an FTS5 insert from a per-row trigger costs ~50 us and
+     * a 1,000,000-row import would spend most of a minute there; the same rows go into FTS5
+     * in 10-20 s as one INSERT ... SELECT (search_index_flush). New rows are found by their
+     * id (above search_state.indexed_to) and cost an import only the few microseconds per
+     * row that the triggers' presence adds to its upsert; the triggers only queue
+     * changed and deleted rows that are in the index, with the document the index holds for
+     * them (a contentless FTS5 table can only delete a row given its old text). Searching
+     * checks queued and new rows directly, so results are right before the flush too. */
+    "CREATE VIRTUAL TABLE customer_search USING fts5(doc, content='', detail=none,\n"
+    "  columnsize=0, tokenize='gridwalk');\n"
+    "CREATE TABLE search_values(\n"
+    "  field TEXT NOT NULL,\n"
+    "  value TEXT NOT NULL,\n"
+    "  PRIMARY KEY(field, value)\n"
+    ") WITHOUT ROWID;\n"
+    /* Posting counts of the tokens in at least 500 rows, refreshed by a bulk flush: the
+     * query planner picks the tokens to intersect by them. */
+    "CREATE TABLE search_common(\n"
+    "  token TEXT PRIMARY KEY,\n"
+    "  docs  INTEGER NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    /* old_doc: what the index holds for id, NULL when the index has nothing for it. */
+    "CREATE TABLE search_queue(\n"
+    "  id      INTEGER PRIMARY KEY,\n"
+    "  old_doc TEXT\n"
+    ");\n"
+    /* Every customer with an id above indexed_to is new since the last flush and not in the
+     * index; every one at or below it is in the index as it is now, or queued. New rows get
+     * the next id, so an import's inserts need no queue entry at all: the insert trigger
+     * only fires for an id at or below the mark (an id reused after a delete). */
+    "CREATE TABLE search_state(\n"
+    "  one        INTEGER PRIMARY KEY CHECK(one = 1),\n"
+    "  indexed_to INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TRIGGER customers_search_ai AFTER INSERT ON customers\n"
+    "  WHEN new.id <= " SEARCH_MARK " BEGIN\n"
+    SEARCH_QUEUE("new.id", "NULL")
+    "END;\n"
+    "CREATE TRIGGER customers_search_ad AFTER DELETE ON customers\n"
+    "  WHEN old.id <= " SEARCH_MARK " BEGIN\n"
+    SEARCH_QUEUE("old.id", SEARCH_DOC("old"))
+    "END;\n"
+    "CREATE TRIGGER customers_search_au\n"
+    "  AFTER UPDATE OF id, account, name, meter, capacity, address, line, voltage ON customers\n"
+    "  WHEN (old.id IS NOT new.id OR old.account IS NOT new.account OR old.name IS NOT new.name\n"
+    "    OR old.meter IS NOT new.meter OR old.capacity IS NOT new.capacity\n"
+    "    OR old.address IS NOT new.address OR old.line IS NOT new.line\n"
+    "    OR old.voltage IS NOT new.voltage)\n"
+    "    AND min(old.id, new.id) <= " SEARCH_MARK "\n"
+    "BEGIN\n"
+    SEARCH_QUEUE_IF("old.id", SEARCH_DOC("old"), "old.id <= " SEARCH_MARK)
+    SEARCH_QUEUE_IF("new.id", "NULL", "new.id <= " SEARCH_MARK)
+    "END;\n"
+    /* A store that had customers before this migration gets them indexed now. */
+    "INSERT INTO customer_search(rowid, doc) SELECT id, " SEARCH_DOC("customers")
+    " FROM customers;\n"
+    "INSERT OR IGNORE INTO search_values(field, value)\n"
+    "  SELECT 'c', gw_search_key(capacity) FROM customers WHERE capacity <> ''\n"
+    "  UNION SELECT 'l', gw_search_key(line) FROM customers WHERE line <> ''\n"
+    "  UNION SELECT 'v', gw_search_key(voltage) FROM customers WHERE voltage <> '';\n"
+    "INSERT INTO search_state(one, indexed_to) SELECT 1, coalesce(max(id), 0) FROM customers;\n",
+    /* clang-format on */
 };
 
 int schema_count(void)
