@@ -11,6 +11,7 @@
 # Objects go under $(BUILD)/obj with -MMD -MP dependency files. `make SAN=1 BUILD=build/asan`
 # gives the ASan+UBSan build that `make check` also runs.
 
+.DEFAULT_GOAL := all
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -97,7 +98,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	@for mo in $(MO_FILES); do \
-	  lang=$$(basename $$mo .mo); \
+	  lang=$$(basename $$(dirname $$(dirname $$mo))); \
 	  install -d $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES; \
 	  install -m 0644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/gridwalk.mo; \
 	done
@@ -111,11 +112,12 @@ fmt:
 print-%:
 	@echo $($*)
 
-# Message catalogs (ui/po/*.po) compiled for the app.
+# Message catalogs (ui/po/*.po) compiled for the app, laid out as gettext looks for them
+# (<dir>/<lang>/LC_MESSAGES/gridwalk.mo) so GRIDWALK_LOCALEDIR=build/locale works uninstalled.
 PO_FILES := $(wildcard ui/po/*.po)
-MO_FILES := $(patsubst ui/po/%.po,$(BUILD)/locale/%.mo,$(PO_FILES))
+MO_FILES := $(patsubst ui/po/%.po,$(BUILD)/locale/%/LC_MESSAGES/gridwalk.mo,$(PO_FILES))
 locale: $(MO_FILES)
-$(BUILD)/locale/%.mo: ui/po/%.po
+$(BUILD)/locale/%/LC_MESSAGES/gridwalk.mo: ui/po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
 .PHONY: locale

@@ -8,6 +8,10 @@
 #define GRIDWALK_COMMANDS_H
 
 #define GW_COMMANDS(X)                                                                         \
+    X("folder", cmd_folder, "new|rename|remove ...", "topic folders of a customer's tree")     \
+    X("entry", cmd_entry, "new|edit|remove ...", "entries in a topic folder")                  \
+    X("photo", cmd_photo, "remove ID --reason TEXT", "tombstone a photo")                      \
+    X("tree", cmd_tree, "ACCOUNT [--json]", "show a customer's directory tree")                \
     X("import-customers", cmd_import_customers,                                                \
       "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                      \
       "load customers from the marketing system's CSV export")                                 \

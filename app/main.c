@@ -4,6 +4,9 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/config.h"
+#include "app/i18n.h"
+#include "ui/ui.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -23,11 +26,13 @@ static const struct command commands[] = {GW_COMMANDS(GW_COMMAND_ROW)};
 static void usage(FILE *to)
 {
     fprintf(to, "usage: gridwalk [--db PATH]          open the full-screen app\n"
+                "       gridwalk --version | --help\n"
                 "       gridwalk COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(to, "  %-18s %-40s %s\n", commands[i].word, commands[i].synopsis,
                 commands[i].help);
-    fprintf(to, "\nThe store defaults to $XDG_DATA_HOME/gridwalk/gridwalk.db.\n");
+    fprintf(to, "\nThe store defaults to $XDG_DATA_HOME/gridwalk/gridwalk.db; settings are read "
+                "from\n$XDG_CONFIG_HOME/gridwalk/config.ini. LANG picks the language.\n");
 }
 
 int cmd_version(int argc, char **argv)
@@ -38,9 +43,40 @@ int cmd_version(int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* The full-screen app: `gridwalk [--db PATH]`. */
+static int run_app(int argc, char **argv)
+{
+    const char *db_path = NULL;
+    struct config cfg;
+    struct err e = {0};
+    struct db *db = NULL;
+    int rc;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            db_path = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            db_path = argv[i] + 5;
+        } else {
+            fprintf(stderr, "gridwalk: unknown option '%s'\n\n", argv[i]);
+            usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (config_load(&cfg, NULL, &e))
+        return cli_fail("configuration", &e);
+    /* The store gridwalk-syncd drains ([sync] db) unless --db names another. */
+    if (!db_path && cfg.db[0])
+        db_path = cfg.db;
+    if ((rc = cli_open_db(db_path, &db)))
+        return rc;
+    rc = ui_run(db, &cfg, &e) ? cli_fail(NULL, &e) : CLI_EXIT_OK;
+    db_close(db);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    i18n_init();
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
         return CLI_EXIT_OK;
@@ -55,6 +91,5 @@ int main(int argc, char **argv)
         usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    fprintf(stderr, "gridwalk: the full-screen app is not part of this build yet\n");
-    return CLI_EXIT_FAIL;
+    return run_app(argc, argv);
 }

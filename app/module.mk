@@ -3,7 +3,8 @@ app_SRCS := $(filter-out app/main.c app/cmd_%.c,$(wildcard app/*.c))
 
 PROGRAMS += gridwalk
 gridwalk_SRCS := app/main.c $(wildcard app/cmd_*.c)
-gridwalk_MODULES := app data syncwire media
+gridwalk_MODULES := ui app data syncwire media
+app_PKGS += inih
 gridwalk_PKGS := jansson
 app_LDLIBS += -lcsv
 

@@ -238,6 +238,9 @@ static const char *const migrations[] = {
     "  UNION SELECT 'v', gw_search_key(voltage) FROM customers WHERE voltage <> '';\n"
     "INSERT INTO search_state(one, indexed_to) SELECT 1, coalesce(max(id), 0) FROM customers;\n",
     /* clang-format on */
+
+    /* 3: the sync state of a tree item is its newest outbox row; find it without a scan. */
+    "CREATE INDEX outbox_entity ON outbox(entity_uuid, seq);\n",
 };
 
 int schema_count(void)

@@ -17,6 +17,7 @@
 #include "sync/bundle.h"
 #include "sync/hub_http.h"
 #include "sync/hub_store.h"
+#include "app/naming.h"
 #include "sync/hub_tree.h"
 #include "sync/wire.h"
 
@@ -225,7 +226,7 @@ static void first_customer(void *ctx, const char *const *cols)
     t->level = TL_CUSTOMER;
     snprintf(t->key, sizeof t->key, "%s", cols[0]);
     snprintf(raw, sizeof raw, "%s%s%s", cols[0], cols[1][0] ? " " : "", cols[1]);
-    tree_safe_name(raw, t->name, sizeof t->name);
+    naming_safe(raw, t->name, sizeof t->name);
     snprintf(t->mtime, sizeof t->mtime, "%s", cols[2]);
 }
 

@@ -1,43 +1,12 @@
 /* hub_tree.c - the evidence tree over the hub's tables (see hub_tree.h). */
 #include "gridwalk/config.h"
 
+#include "app/naming.h"
 #include "sync/hub_tree.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define NAME_CAP 120 /* bytes; leaves room for the path under every file system's limit */
-
-void tree_safe_name(const char *in, char *out, size_t n)
-{
-    size_t o = 0, cap = n - 1 < NAME_CAP ? n - 1 : NAME_CAP;
-    for (const unsigned char *p = (const unsigned char *)in; *p && o < cap; p++) {
-        unsigned char c = *p;
-        if (c < 0x20 || c == 0x7f || strchr("/\\<>\"|?*", c))
-            c = '_';
-        else if (c == ':')
-            c = '-';
-        out[o++] = (char)c;
-    }
-    /* Never leave half a UTF-8 sequence at the cut. */
-    if (o == cap && in[o]) {
-        size_t k = o;
-        while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
-            k--;
-        if (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0xC0) {
-            unsigned char lead = (unsigned char)out[k - 1];
-            size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-            if (k - 1 + len > o)
-                o = k - 1; /* the last character did not fit whole */
-        }
-    }
-    while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' '))
-        o--;
-    out[o] = '\0';
-    if (o == 0 || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
-        snprintf(out, n, "_");
-}
 
 void tree_root(struct tree_node *out)
 {
@@ -84,7 +53,7 @@ static void on_customer(void *p, const char *const *c)
     t->level = TL_CUSTOMER;
     snprintf(t->key, sizeof t->key, "%s", c[0]);
     snprintf(raw, sizeof raw, "%s%s%s", c[0], c[1][0] ? " " : "", c[1]);
-    tree_safe_name(raw, t->name, sizeof t->name);
+    naming_safe(raw, t->name, sizeof t->name);
     snprintf(t->mtime, sizeof t->mtime, "%s", c[2]);
 }
 
@@ -94,7 +63,7 @@ static void on_folder(void *p, const char *const *c)
     struct tree_node *t = push(x->l);
     t->level = TL_FOLDER;
     snprintf(t->key, sizeof t->key, "%s", c[0]);
-    tree_safe_name(c[1], t->name, sizeof t->name);
+    naming_safe(c[1], t->name, sizeof t->name);
     snprintf(t->mtime, sizeof t->mtime, "%s", c[2]);
 }
 
@@ -104,7 +73,7 @@ static void on_entry(void *p, const char *const *c)
     struct tree_node *t = push(x->l);
     t->level = TL_ENTRY;
     snprintf(t->key, sizeof t->key, "%s", c[0]);
-    tree_safe_name(c[1], t->name, sizeof t->name);
+    naming_safe(c[1], t->name, sizeof t->name);
     snprintf(t->mtime, sizeof t->mtime, "%s", c[2]);
 }
 
@@ -168,7 +137,7 @@ int tree_children(struct hub_store *hs, const struct hub_user *u, const struct t
             t->level = TL_CATEGORY;
             t->category = c;
             snprintf(t->key, sizeof t->key, "%s", dir->key);
-            tree_safe_name(hub_category_name(hs, c), t->name, sizeof t->name);
+            naming_safe(hub_category_name(hs, c), t->name, sizeof t->name);
             snprintf(t->mtime, sizeof t->mtime, "%s", dir->mtime);
         }
         break;

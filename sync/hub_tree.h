@@ -2,7 +2,7 @@
  *
  * Owns the mapping from the hub's evidence tables to the tree supervisors see:
  *   <account> <name>/<category>/<folder>/<entry>/<appearance|nameplate>/<time>_<hash8>.jpg
- * Every name is made safe for every file system (tree_safe_name) and made unique among its
+ * Every name is made safe for every file system (naming_safe of app/naming.h) and made unique among its
  * siblings (" (2)", " (3)" in creation order), so a path always names one thing. The web
  * page, WebDAV, zip downloads and `gridwalk-hub pull` all walk the tree through here. It does
  * no HTTP and no file I/O. */
@@ -36,12 +36,6 @@ struct tree_list {
     struct tree_node *v;
     int n, cap;
 };
-
-/* Replaces what some file system would refuse ('/', '\', controls, <>:"|?*; ':' becomes '-'),
- * trims trailing dots and spaces, caps the length at a UTF-8 boundary; never empty. This
- * duplicates the naming rule of app/naming.c (written in parallel): the integrator should make
- * both call one function. */
-void tree_safe_name(const char *in, char *out, size_t n);
 
 /* The root node. */
 void tree_root(struct tree_node *out);

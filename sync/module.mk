@@ -9,7 +9,7 @@ hub_PKGS := sqlite3 libmicrohttpd uuid jansson libcrypto libarchive
 
 PROGRAMS += gridwalk-hub
 gridwalk-hub_SRCS := sync/hub_main.c
-gridwalk-hub_MODULES := hub syncwire
+gridwalk-hub_MODULES := hub syncwire app
 gridwalk-hub_LDLIBS := -lpthread
 
 UNIT_TESTS += test_wire
@@ -40,4 +40,4 @@ gw-nfq-delay_PKGS := libnetfilter_queue
 
 UNIT_TESTS += test_hub
 test_hub_SRCS := tests/unit/test_hub.c
-test_hub_MODULES := hub syncwire
+test_hub_MODULES := hub syncwire app

@@ -40,37 +40,6 @@ static int teardown(void **state)
     return system(cmd);
 }
 
-static void test_safe_names(void **state)
-{
-    (void)state;
-    char out[256];
-    tree_safe_name("a/b\\c", out, sizeof out);
-    assert_string_equal(out, "a_b_c");
-    tree_safe_name("2026-11-22 14:03", out, sizeof out);
-    assert_string_equal(out, "2026-11-22 14-03");
-    tree_safe_name("..", out, sizeof out);
-    assert_string_equal(out, "_");
-    tree_safe_name("name. . ", out, sizeof out);
-    assert_string_equal(out, "name");
-    tree_safe_name("", out, sizeof out);
-    assert_string_equal(out, "_");
-    tree_safe_name("tab\there<>|?*\"", out, sizeof out);
-    assert_string_equal(out, "tab_here______");
-    /* 60 three-byte characters = 180 bytes: cut to at most 120 on a character boundary. */
-    char longname[200];
-    for (int i = 0; i < 60; i++)
-        memcpy(longname + 3 * i, "表", 3);
-    longname[180] = '\0';
-    tree_safe_name(longname, out, sizeof out);
-    assert_int_equal(strlen(out), 120);
-    assert_int_equal(strncmp(out, "表", 3), 0);
-    /* One ASCII byte first: 40 characters no longer fit; the 40th is dropped, not cut. */
-    longname[0] = 'x';
-    memmove(longname + 1, longname + 3, 178);
-    tree_safe_name(longname, out, sizeof out);
-    assert_int_equal(strlen(out), 118);
-}
-
 static void test_tokens_and_passwords(void **state)
 {
     struct hub_store *hs = *state;
@@ -288,7 +257,6 @@ static void test_changes_paging(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_safe_names),
         cmocka_unit_test_setup_teardown(test_tokens_and_passwords, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ingest_rules, setup, teardown),

@@ -1,0 +1,17 @@
+MODULES += ui
+ui_SRCS := $(wildcard ui/*.c)
+ui_PKGS := ncursesw
+
+UNIT_TESTS += test_ui
+test_ui_SRCS := tests/unit/test_ui.c tests/unit/ui_fixture.c
+test_ui_MODULES := ui app data
+
+# The tree store, naming rules and config file belong to this part too (data/tree.c,
+# app/naming.c, app/config.c); their tests are declared here.
+UNIT_TESTS += test_tree test_naming test_config
+test_tree_SRCS := tests/unit/test_tree.c
+test_tree_MODULES := data
+test_naming_SRCS := tests/unit/test_naming.c
+test_naming_MODULES := app
+test_config_SRCS := tests/unit/test_config.c
+test_config_MODULES := app
