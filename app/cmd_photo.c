@@ -19,7 +19,8 @@
     "[--alt M] [--accuracy M]] [--long-edge PX] [--quality Q] [--keep-original] FILE...\n"         \
     "       gridwalk photo capture --entry ID [--device DEV] [--camera-size WxH] "                 \
     "[--warmup N] [--preview] [same options]\n"                                                    \
-    "       gridwalk photo capture --list [--json]"
+    "       gridwalk photo capture --list [--json]\n"                                       \
+    "       gridwalk photo remove ID --reason TEXT [--db PATH]"
 
 static int photo_add(int argc, char **argv)
 {
@@ -141,5 +142,7 @@ int cmd_photo(int argc, char **argv)
         return photo_add(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "capture") == 0)
         return photo_capture_cmd(argc - 1, argv + 1);
-    return cli_usage("photo", PHOTO_SYNOPSIS, "say add or capture");
+    if (argc >= 2 && strcmp(argv[1], "remove") == 0)
+        return cmd_photo_remove(argc, argv);
+    return cli_usage("photo", PHOTO_SYNOPSIS, "say add, capture or remove");
 }

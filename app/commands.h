@@ -10,7 +10,7 @@
 #define GW_COMMANDS(X)                                                                         \
     X("folder", cmd_folder, "new|rename|remove ...", "topic folders of a customer's tree")     \
     X("entry", cmd_entry, "new|edit|remove ...", "entries in a topic folder")                  \
-    X("photo", cmd_photo, "remove ID --reason TEXT", "tombstone a photo")                      \
+    X("photo", cmd_photo, "add|capture|remove ...", "store photos in an entry, or tombstone one") \
     X("tree", cmd_tree, "ACCOUNT [--json]", "show a customer's directory tree")                \
     X("import-customers", cmd_import_customers,                                                \
       "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                      \
@@ -25,9 +25,11 @@
       "move a task on (done needs its evidence)")                                              \
     X("export-bundle", cmd_export_bundle, "[--db PATH] FILE",                                  \
       "write unsent changes for a USB stick")                                                  \
-    X("photo", cmd_photo, "add|capture --entry ID ...", "store photos in an entry")             \
     X("scan", cmd_scan, "--entry ID [--pages N] ...", "scan pages into an entry")               \
     X("version", cmd_version, "", "print the version")
+
+/* `photo remove` (app/cmd_tree.c), reached through cmd_photo (app/cmd_photo.c). */
+int cmd_photo_remove(int argc, char **argv);
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)
