@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/i18n.h"
+#include "app/photo.h"
 #include "ui/ui.h"
 
 #include <locale.h>
@@ -69,6 +70,10 @@ static int run_app(int argc, char **argv)
         db_path = cfg.db;
     if ((rc = cli_open_db(db_path, &db)))
         return rc;
+    /* Files a crash left in the media store go before anything else starts storing. */
+    if (photo_store_sweep(db, NULL, &e))
+        fprintf(stderr, "gridwalk: media store: %s\n", e.msg);
+    ui_media_install();
     rc = ui_run(db, &cfg, &e) ? cli_fail(NULL, &e) : CLI_EXIT_OK;
     db_close(db);
     return rc;
