@@ -23,7 +23,7 @@ orig=$(sed -n 's/.*"original_sha256":"\([0-9a-f]*\)".*/\1/p' <<<"$out")
 ok "a photo stored on the tablet" test -n "$sha"
 sane=$SYNC_TMP/sane
 bash "$GRIDWALK_TOP/scripts/rig-sane" "$sane" plain
-SANE_CONFIG_DIR=$sane "$GW" scan --db "$TAB" --entry "$ENTRY" --dpi 60 >/dev/null 2>&1
+SANE_CONFIG_DIR=$sane timeout -k 5 60 "$GW" scan --db "$TAB" --entry "$ENTRY" --dpi 60 >/dev/null 2>&1
 ok "a scanned page stored on the tablet" test "$(sqlite3 "$TAB" "SELECT count(*) FROM photos WHERE source='scan'")" = 1
 
 "$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --once 2>"$SYNC_TMP/agent.log"
