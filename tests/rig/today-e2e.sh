@@ -103,7 +103,9 @@ if "$GW" photo 2>&1 | grep -q 'add --entry' && [ -n "$wallpapers" ]; then
         entry=$("$GW" entry new --db "$TAB" --folder "$folder" --appearance "箱体完好") || return 1
         entry=$(q "SELECT uuid FROM entries WHERE id = $entry")
         # shellcheck disable=SC2086
-        "$GW" photo add --db "$TAB" --entry "$entry" --long-edge 640 $wallpapers >/dev/null
+        "$GW" photo add --db "$TAB" --entry "$entry" --long-edge 640 --accuracy 5 \
+            --lat "$(q "SELECT lat FROM customers WHERE account = '$1'")" \
+            --lon "$(q "SELECT lon FROM customers WHERE account = '$1'")" $wallpapers >/dev/null
     }
     diag "inspection photos through gridwalk photo add"
 else
