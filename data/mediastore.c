@@ -171,6 +171,23 @@ void mediastore_path(const struct mediastore *ms, const char *sha256, char *path
     snprintf(path, cap, "%s/%.2s/%s.jpg", ms->root, sha256, sha256);
 }
 
+int mediastore_file_for(const char *db_file, const char *sha256, char *path, size_t cap)
+{
+    size_t i;
+    for (i = 0; sha256[i] && i < 64; i++)
+        if (!((sha256[i] >= '0' && sha256[i] <= '9') || (sha256[i] >= 'a' && sha256[i] <= 'f')))
+            break;
+    if (i != 64 || sha256[64])
+        return GW_EINVAL;
+    const char *slash = strrchr(db_file, '/');
+    int dirlen = slash ? (int)(slash - db_file) : 1;
+    const char *dir = slash ? db_file : ".";
+    if (slash == db_file)
+        dirlen = 0;
+    int len = snprintf(path, cap, "%.*s/media/%.2s/%s.jpg", dirlen, dir, sha256, sha256);
+    return (len < 0 || (size_t)len >= cap) ? GW_ETOOBIG : GW_OK;
+}
+
 int mediastore_locate(const struct mediastore *ms, const char *sha256, char *path, size_t cap,
                       struct err *e)
 {

@@ -57,4 +57,9 @@ int mediastore_locate(const struct mediastore *ms, const char *sha256, char *pat
 /* The final name of a stored file (whether or not it exists): <root>/<2 hex>/<sha256>.jpg. */
 void mediastore_path(const struct mediastore *ms, const char *sha256, char *path, size_t cap);
 
+/* The same name from the store's file path alone, for readers that do not open the media
+ * store (the sync agent, bundle export): <dir of db_file>/media/<2 hex>/<sha256>.jpg.
+ * GW_EINVAL when sha256 is not 64 lower-case hex digits, GW_ETOOBIG when it does not fit. */
+int mediastore_file_for(const char *db_file, const char *sha256, char *path, size_t cap);
+
 #endif
