@@ -32,5 +32,5 @@ test_readflow_MODULES := app probe data
 ifneq ($(wildcard ui/module.mk),)
 UNIT_TESTS += test_ui_reading
 test_ui_reading_SRCS := tests/unit/test_ui_reading.c tests/unit/ui_fixture.c
-test_ui_reading_MODULES := ui app probe data
+test_ui_reading_MODULES := ui app probe geo data
 endif
