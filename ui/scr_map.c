@@ -292,8 +292,9 @@ static void map_dump(struct screen *scr, FILE *out)
     struct map_scr *s = me(scr);
     fprintf(out,
             "map.account=%s\nmap.lat=%.5f\nmap.lon=%.5f\nmap.m_per_dot=%g\nmap.follow=%d\n"
-            "map.around=%d\n",
-            s->account, s->v.lat, s->v.lon, s->v.m_per_dot, s->v.follow, s->around.n);
+            "map.around=%d\nmap.selected=%s\n",
+            s->account, s->v.lat, s->v.lon, s->v.m_per_dot, s->v.follow, s->around.n,
+            s->sel_account);
 }
 
 static void map_free(struct screen *scr)
