@@ -180,7 +180,7 @@ static const struct {
     enum mapview_action a;
 } map_buttons[] = {
     {N_("Zoom +"), MV_ZOOM_IN}, {N_("Zoom -"), MV_ZOOM_OUT}, {"\u2190", MV_PAN_LEFT},
-    {"\u2191", MV_PAN_UP},      {"\u2193", MV_PAN_DOWN},    {"\u2192", MV_PAN_RIGHT},
+    {"\u2191", MV_PAN_UP},      {"\u2193", MV_PAN_DOWN},     {"\u2192", MV_PAN_RIGHT},
     {N_("Me"), MV_CENTER_SELF}, {N_("All"), MV_FIT},
 };
 

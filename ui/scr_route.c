@@ -188,8 +188,8 @@ static void build_scene(struct route_scr *s, struct map_scene *sc)
         abort();
     int next = trip_next(&s->trip);
     for (int i = 0; i < s->n; i++) {
-        s->pts[i] = (struct map_point){s->tasks[i].lat, s->tasks[i].lon,
-                                       s->tasks[i].customer_name, 0, 0};
+        s->pts[i] =
+            (struct map_point){s->tasks[i].lat, s->tasks[i].lon, s->tasks[i].customer_name, 0, 0};
         if (s->trip.stops[i].state != TRIP_PENDING)
             s->pts[i].flags |= MAP_DONE;
     }
