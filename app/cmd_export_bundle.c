@@ -9,6 +9,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "data/outbox.h"
+#include "data/mediastore.h"
 #include "sync/bundle.h"
 #include "sync/wire.h"
 
@@ -51,7 +52,7 @@ int cmd_export_bundle(int argc, char **argv)
         for (int i = 0; i < n && rc == GW_OK; i++) {
             json_t *rec = NULL;
             for (size_t k = 0; items[i].blobs && items[i].blobs[k] && rc == GW_OK; k++) {
-                if ((rc = wire_media_path(db_path(db), items[i].blobs[k], path, sizeof path)))
+                if ((rc = mediastore_file_for(db_path(db), items[i].blobs[k], path, sizeof path)))
                     err_set(&e, rc, "store path too long");
                 else
                     rc = bundle_write_blob(w, items[i].blobs[k], path, &e);

@@ -234,7 +234,7 @@ out:
 
 #define PHOTO_SYN "remove ID --reason TEXT [--db PATH]"
 
-int cmd_photo(int argc, char **argv)
+int cmd_photo_remove(int argc, char **argv)
 {
     struct opts o;
     struct db *db = NULL;

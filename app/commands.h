@@ -10,7 +10,8 @@
 #define GW_COMMANDS(X)                                                                         \
     X("folder", cmd_folder, "new|rename|remove ...", "topic folders of a customer's tree")     \
     X("entry", cmd_entry, "new|edit|remove ...", "entries in a topic folder")                  \
-    X("photo", cmd_photo, "remove ID --reason TEXT", "tombstone a photo")                      \
+    X("photo", cmd_photo, "add|capture|remove ...",                                           \
+      "store photos in an entry, or tombstone one")                                            \
     X("tree", cmd_tree, "ACCOUNT [--json]", "show a customer's directory tree")                \
     X("import-customers", cmd_import_customers,                                                \
       "[--db PATH] [--encoding E] [--skip-bad] FILE.csv",                                      \
@@ -31,7 +32,11 @@
     X("pin", cmd_pin, "--customer ACCOUNT --lat L --lon L --accuracy M", "set coordinates")    \
     X("gps", cmd_gps, "[--host H] [--port P] [--json]", "print the gpsd fix once")             \
     X("map", cmd_map, "--customer ACCOUNT|--tasks [--from LAT,LON|--gps]", "draw the map")     \
+    X("scan", cmd_scan, "--entry ID [--pages N] ...", "scan pages into an entry")              \
     X("version", cmd_version, "", "print the version")
+
+/* `photo remove` (app/cmd_tree.c), reached through cmd_photo (app/cmd_photo.c). */
+int cmd_photo_remove(int argc, char **argv);
 
 #define GW_DECLARE_COMMAND(word, fn, synopsis, help) int fn(int argc, char **argv);
 GW_COMMANDS(GW_DECLARE_COMMAND)

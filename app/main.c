@@ -6,8 +6,9 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/i18n.h"
-#include "ui/reading.h"
+#include "app/photo.h"
 #include "ui/geo.h"
+#include "ui/reading.h"
 #include "ui/ui.h"
 
 #include <locale.h>
@@ -73,6 +74,10 @@ static int run_app(int argc, char **argv)
         return rc;
     ui_reading_install();
     ui_geo_install(&cfg);
+    /* Files a crash left in the media store go before anything else starts storing. */
+    if (photo_store_sweep(db, NULL, &e))
+        fprintf(stderr, "gridwalk: media store: %s\n", e.msg);
+    ui_media_install();
     rc = ui_run(db, &cfg, &e) ? cli_fail(NULL, &e) : CLI_EXIT_OK;
     ui_geo_uninstall();
     db_close(db);

@@ -3,7 +3,7 @@ app_SRCS := $(filter-out app/main.c app/cmd_%.c,$(wildcard app/*.c))
 
 PROGRAMS += gridwalk
 gridwalk_SRCS := app/main.c $(wildcard app/cmd_*.c)
-gridwalk_MODULES := ui app probe geo data syncwire
+gridwalk_MODULES := ui app probe geo media data syncwire
 app_PKGS += inih
 gridwalk_PKGS := jansson
 app_LDLIBS += -lcsv

@@ -8,6 +8,7 @@
 #include "sync/agent.h"
 #include "sync/wire.h"
 #include "data/outbox.h"
+#include "data/mediastore.h"
 #include "data/pull.h"
 
 #include <curl/curl.h>
@@ -362,7 +363,7 @@ static int blob_query(struct agent *a, json_t *shas, json_t **states, struct err
 static int blob_upload(struct agent *a, const char *sha, int64_t offset, struct err *e)
 {
     char path[4096], range[128], what[128], url[128];
-    if (wire_media_path(a->db_path, sha, path, sizeof path))
+    if (mediastore_file_for(a->db_path, sha, path, sizeof path))
         return err_set(e, GW_EINVAL, "store path too long");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;

@@ -14,7 +14,7 @@ gridwalk-hub_LDLIBS := -lpthread
 
 UNIT_TESTS += test_wire
 test_wire_SRCS := tests/unit/test_wire.c
-test_wire_MODULES := syncwire
+test_wire_MODULES := syncwire data
 
 MODULES += syncagent
 syncagent_SRCS := sync/agent.c

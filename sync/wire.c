@@ -313,14 +313,3 @@ int wire_parse_envelope(const char *body, size_t len, json_t **out, struct err *
     *out = o;
     return GW_OK;
 }
-
-int wire_media_path(const char *db_path, const char *sha, char *buf, size_t n)
-{
-    const char *slash = strrchr(db_path, '/');
-    int dirlen = slash ? (int)(slash - db_path) : 1;
-    const char *dir = slash ? db_path : ".";
-    if (!wire_sha_valid(sha))
-        return GW_EINVAL;
-    int len = snprintf(buf, n, "%.*s/media/%.2s/%s.jpg", dirlen, dir, sha, sha);
-    return (len < 0 || (size_t)len >= n) ? GW_ETOOBIG : GW_OK;
-}

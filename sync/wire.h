@@ -84,8 +84,4 @@ char *wire_error_body(const char *code, const char *fmt, ...) __attribute__((for
  * GW_EINVAL. On success *out owns the parsed object. */
 int wire_parse_envelope(const char *body, size_t len, json_t **out, struct err *e);
 
-/* The media store's path rule: <dir of db>/media/<2 hex>/<sha256>.jpg. Written here until
- * data/mediastore.c (another part) is on main; the integrator should point callers at it. */
-int wire_media_path(const char *db_path, const char *sha, char *buf, size_t n);
-
 #endif

@@ -28,6 +28,10 @@ int ui_run(struct db *db, const struct config *cfg, struct err *e);
 struct ui *ui_new(struct db *db, const struct config *cfg);
 void ui_free(struct ui *ui);
 
+/* Wires the entry page's "Take photo", "Pick file" and "Scan" buttons to the photo pipeline
+ * (hooks_media.c); call before ui_run(). */
+void ui_media_install(void);
+
 /* Replaces the clock used for automatic names (tests pin it). */
 void ui_set_clock(struct ui *ui, time_t (*clock)(void));
 

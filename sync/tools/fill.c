@@ -11,6 +11,7 @@
 #include "gridwalk/config.h"
 
 #include "data/sql.h"
+#include "data/mediastore.h"
 #include "sync/wire.h"
 
 #include <errno.h>
@@ -169,7 +170,7 @@ int main(int argc, char **argv)
         buf[0] = 0xFF, buf[1] = 0xD8; /* looks like the start of a JPEG to `file` */
         char sha[WIRE_SHA_LEN], path[4096], tmp[4200], bytes[32], taken[DB_TIME_LEN];
         wire_sha256_hex(buf, (size_t)size, sha);
-        wire_media_path(dbp, sha, path, sizeof path);
+        mediastore_file_for(dbp, sha, path, sizeof path);
         mkdir_for(path);
         snprintf(tmp, sizeof tmp, "%s.tmp", path);
         int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "data/mediastore.h"
 #include "sync/bundle.h"
 #include "sync/wire.h"
 
@@ -169,12 +170,12 @@ static void test_record_new_and_media_path(void **state)
     assert_null(rec);
 
     char path[256];
-    assert_int_equal(wire_media_path("/data/gw/gridwalk.db", SHA, path, sizeof path), GW_OK);
+    assert_int_equal(mediastore_file_for("/data/gw/gridwalk.db", SHA, path, sizeof path), GW_OK);
     assert_string_equal(path, "/data/gw/media/9f/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b8"
                               "22cd15d6c15b0f00a08.jpg");
-    assert_int_equal(wire_media_path("gridwalk.db", SHA, path, sizeof path), GW_OK);
+    assert_int_equal(mediastore_file_for("gridwalk.db", SHA, path, sizeof path), GW_OK);
     assert_int_equal(strncmp(path, "./media/9f/", 11), 0);
-    assert_int_equal(wire_media_path("x.db", "../../etc", path, sizeof path), GW_EINVAL);
+    assert_int_equal(mediastore_file_for("x.db", "../../etc", path, sizeof path), GW_EINVAL);
 }
 
 struct seen {
