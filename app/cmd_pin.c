@@ -4,11 +4,13 @@
  *   gridwalk pin --customer ACCOUNT --gps [--host H] [--port P] [--wait S] [--max-accuracy M]
  *
  * With --gps the position and its accuracy come from gpsd (waiting up to --wait seconds,
- * default 10, for a fix good enough). The limit defaults to the store's setting
- * geo.pin_max_accuracy_m (25 m when unset). The change syncs like any other. */
+ * default 10, for a fix good enough). The limit defaults to config.ini's [gps]
+ * min_pin_accuracy_m (10 m when unset), the one place it is configured; --max-accuracy
+ * overrides it for one run. The change syncs like any other. */
 #include "gridwalk/config.h"
 
 #include "app/cli.h"
+#include "app/config.h"
 #include "app/commands.h"
 #include "app/geo/gpsclient.h"
 #include "data/pin.h"
@@ -118,8 +120,14 @@ int cmd_pin(int argc, char **argv)
     int rc = cli_open_db(db_path, &db);
     if (rc)
         return rc;
-    if (isnan(limit))
-        limit = pin_accuracy_limit(db);
+    if (isnan(limit)) {
+        struct config cfg;
+        if (config_load(&cfg, NULL, &e)) {
+            rc = cli_fail("configuration", &e);
+            goto out;
+        }
+        limit = cfg.min_pin_accuracy_m;
+    }
     if (use_gps && fix_from_gpsd(host, port, wait_s, limit, &lat, &lon, &acc)) {
         rc = CLI_EXIT_FAIL;
         goto out;

@@ -7,24 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-double pin_accuracy_limit(struct db *db)
-{
-    double v = PIN_DEFAULT_LIMIT_M;
-    sqlite3_stmt *st =
-        db_prepare(db, NULL, "SELECT value FROM settings WHERE key = 'geo.pin_max_accuracy_m'");
-    if (!st)
-        return v;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        char *end;
-        const char *t = db_col_text(st, 0);
-        double x = strtod(t, &end);
-        if (end != t && !*end && x > 0 && isfinite(x))
-            v = x;
-    }
-    sqlite3_finalize(st);
-    return v;
-}
-
 int pin_customer(struct db *db, const char *account, double lat, double lon, double accuracy_m,
                  double limit_m, struct err *e)
 {

@@ -50,14 +50,28 @@
     X(ACT_NAMEPLATE, "nameplate", 'b', 0, N_("Plate"), N_("open the entry's nameplate photos"))    \
     X(ACT_LOCATE, "locate", 'l', 0, N_("Locate"), N_("show the customer on the map"))              \
     X(ACT_READ, "read-meter", 'r', 0, N_("Read"), N_("read the customer's meter"))                 \
-    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))             \
-    X(ACT_TODAY, "today", 't', UI_KEY(KEY_F(11)), N_("Today"), N_("go to today's tasks (F11)"))   \
-    X(ACT_FINISH, "finish-task", 'c', 0, N_("Finish"),                                            \
-      N_("complete the task, or skip it with a reason or fail it with a trouble code"))           \
-    X(ACT_FILTER_KIND, "filter-kind", 'K', 0, N_("Kind"),                                         \
-      N_("show all tasks, inspections only or meter readings only"))                              \
-    X(ACT_FILTER_STATE, "filter-state", 'S', 0, N_("State"),                                      \
-      N_("show open tasks, all, or those in one state"))
+    X(ACT_ROUTE, "route", 'w', UI_CTRL('w'), N_("Route"),                                          \
+      N_("the day's route: open tasks in walking order on the map"))                               \
+    X(ACT_NEXT_STOP, "next-stop", 'N', 0, N_("Next"), N_("open the route's next stop"))            \
+    X(ACT_SKIP, "skip-stop", 'x', 0, N_("Skip"), N_("skip the next stop with a reason; re-plan"))  \
+    X(ACT_PIN, "pin-order", 'o', 0, N_("Pin"),                                                     \
+      N_("move the selected stop one place earlier and keep that order"))                          \
+    X(ACT_REPLAN, "replan", 'R', 0, N_("Re-plan"), N_("plan the route again from here"))           \
+    X(ACT_ZOOM_IN, "zoom-in", '=', 0, N_("Zoom +"), N_("zoom the map in"))                         \
+    X(ACT_ZOOM_OUT, "zoom-out", '-', 0, N_("Zoom -"), N_("zoom the map out"))                      \
+    X(ACT_TODAY, "today", 't', UI_KEY(KEY_F(11)), N_("Today"), N_("go to today's tasks (F11)"))    \
+    X(ACT_FINISH, "finish-task", 'c', 0, N_("Finish"),                                             \
+      N_("complete the task, or skip it with a reason or fail it with a trouble code"))            \
+    X(ACT_FILTER_KIND, "filter-kind", 'K', 0, N_("Kind"),                                          \
+      N_("show all tasks, inspections only or meter readings only"))                               \
+    X(ACT_FILTER_STATE, "filter-state", 'S', 0, N_("State"),                                       \
+      N_("show open tasks, all, or those in one state"))                                           \
+    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))
+
+/* A tap on a map area carries the cell tapped, relative to the area's top left corner. */
+#define UI_TAP_MAP_ARG(row, col) (((row) << 12) | (col))
+#define UI_TAP_MAP_ROW(arg) ((arg) >> 12)
+#define UI_TAP_MAP_COL(arg) ((arg)&0xfff)
 
 enum ui_action {
     ACT_NONE = 0,
@@ -68,6 +82,7 @@ enum ui_action {
     ACT_TAP_ROW,   /* arg: list row index */
     ACT_TAP_FIELD, /* arg: field or button index of a form */
     ACT_TAP_CRUMB, /* arg: stack depth to return to */
+    ACT_TAP_MAP,   /* arg: UI_TAP_MAP_ARG(row, col) inside the tapped map area */
     ACT_COUNT
 };
 

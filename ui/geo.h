@@ -11,7 +11,10 @@
 
 #include "gridwalk/config.h"
 
+struct canvas;
 struct config;
+struct mapview;
+struct map_scene;
 struct screen;
 struct ui;
 
@@ -22,5 +25,13 @@ void ui_geo_uninstall(void);
 
 /* The map centred on the customer with this account (the Locate button). */
 struct screen *scr_map_new(struct ui *ui, const char *account);
+
+/* Shared by the map and route screens: copies a rendered canvas to the terminal at (y0, 0)
+ * and registers it as one tap target (ACT_TAP_MAP); draws the row of glove-sized zoom and
+ * pan buttons (3 rows, ACT_TAP_FIELD with a mapview_action as arg) and returns its height;
+ * applies such a button's action to v. */
+void ui_map_blit(struct ui *ui, const struct canvas *c, int y0);
+int ui_map_buttons(struct ui *ui, int y, int w);
+int ui_map_button_action(struct mapview *v, int arg, const struct map_scene *sc);
 
 #endif

@@ -308,7 +308,7 @@ static const struct screen_ops search_ops = {
     .crumb = search_crumb,
     .dump = search_dump,
     .free = search_free,
-    .bar = {ACT_FORM},
+    .bar = {ACT_FORM, ACT_ROUTE},
 };
 
 struct screen *scr_search_new(struct ui *ui)

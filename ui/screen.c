@@ -9,6 +9,7 @@
 #include "gridwalk/config.h"
 
 #include "ui/internal.h"
+#include "ui/route.h"
 #include "ui/loop_internal.h"
 
 #include <errno.h>
@@ -375,6 +376,10 @@ static int global_action(struct ui *ui, enum ui_action a, int arg)
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         return UI_HANDLED | UI_REDRAW;
+    case ACT_ROUTE:
+        if (strcmp(ui_top(ui)->ops->name, "route") != 0)
+            ui_route_open(ui, NULL, 0);
+        return UI_HANDLED | UI_REDRAW;
     case ACT_TAP_CRUMB:
         ui_pop_to(ui, arg);
         ui_reload_all(ui);
@@ -401,7 +406,10 @@ int ui_feed_tap(struct ui *ui, int y, int x)
     for (int i = ui->nhits - 1; i >= 0; i--) {
         const struct ui_hit *h = &ui->hits[i];
         if (y >= h->y && y < h->y + h->h && x >= h->x && x < h->x + h->w)
-            return dispatch(ui, h->action, h->arg) | UI_REDRAW;
+            return dispatch(ui, h->action,
+                            h->action == ACT_TAP_MAP ? UI_TAP_MAP_ARG(y - h->y, x - h->x)
+                                                     : h->arg) |
+                   UI_REDRAW;
     }
     return UI_HANDLED;
 }

@@ -27,3 +27,8 @@ test_pin_MODULES := data
 UNIT_TESTS += test_ui_map
 test_ui_map_SRCS := tests/unit/test_ui_map.c tests/unit/ui_fixture.c
 test_ui_map_MODULES := ui app geo data
+
+# The route screen and the map's taps and buttons, headless (ui/scr_route.c, ui/scr_map.c).
+UNIT_TESTS += test_ui_route
+test_ui_route_SRCS := tests/unit/test_ui_route.c tests/unit/ui_fixture.c
+test_ui_route_MODULES := ui app geo data

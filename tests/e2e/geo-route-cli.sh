@@ -6,6 +6,8 @@
 . "$GRIDWALK_TOP/tests/lib/tap.sh"
 gw=$GRIDWALK_BUILD/bin/gridwalk
 scratch=$(mktemp -d /tmp/gw-geo-cli-XXXXXX)
+# A scratch config: the limit for pinning comes from config.ini (10 m by default).
+export XDG_CONFIG_HOME=$scratch/config HOME=$scratch
 trap 'rm -rf "$scratch"' EXIT
 db=$scratch/gw.db
 
@@ -45,7 +47,7 @@ ok "a stop pinned by hand comes first" \
 "$gw" pin --db "$db" --customer 3300004 --lat 30.27150 --lon 120.16550 --accuracy 60 \
     >"$scratch/pin1.txt" 2>&1
 ok "pinning with a 60 m fix is refused" test $? -eq 1
-ok "  ... saying why" grep -q "worse than the 25 m limit" "$scratch/pin1.txt"
+ok "  ... saying why" grep -q "worse than the 10 m limit" "$scratch/pin1.txt"
 ok "  ... and nothing is queued" test "$(sqlite3 "$db" 'SELECT count(*) FROM outbox')" = 0
 "$gw" pin --db "$db" --customer 3300004 --lat 30.27150 --lon 120.16550 --accuracy 4 >/dev/null
 ok "pinning with a 4 m fix succeeds" test $? -eq 0

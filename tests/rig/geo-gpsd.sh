@@ -10,6 +10,8 @@ gw=$GRIDWALK_BUILD/bin/gridwalk
 nmea=$GRIDWALK_TOP/tests/data/nmea
 rig=$GRIDWALK_TOP/scripts/rig-gpsd
 scratch=$(mktemp -d /tmp/gw-geo-gpsd-XXXXXX)
+# A scratch config: the tablet's own config.ini must not change what this rig sees.
+export XDG_CONFIG_HOME=$scratch/config HOME=$scratch
 client=
 cleanup() {
     "$rig" stop "$scratch/rig" 2>/dev/null
@@ -88,8 +90,14 @@ ok "pinning from gpsd with a 5 m limit is refused (the fix is not that good)" te
 ok "  ... saying what the GPS has" grep -q "no fix within 5 m" "$scratch/pin-strict.txt"
 ok "  ... and the customer still has no coordinates" \
     test "$(sqlite3 "$db" "SELECT count(*) FROM customers WHERE lat IS NULL")" = 1
+# The limit comes from config.ini ([gps] min_pin_accuracy_m, 10 m by default): too strict for
+# this receiver, so the tablet's admin sets 25 m.
+"$gw" pin --db "$db" --customer 3300009 --gps --port "$port" --wait 3 >"$scratch/pin-default.txt" 2>&1
+ok "pinning from gpsd with the default 10 m limit is refused" test $? -eq 1
+mkdir -p "$XDG_CONFIG_HOME/gridwalk"
+printf '[gps]\nmin_pin_accuracy_m = 25\n' >"$XDG_CONFIG_HOME/gridwalk/config.ini"
 "$gw" pin --db "$db" --customer 3300009 --gps --port "$port" --wait 5 >"$scratch/pin.txt" 2>&1
-ok "pinning from gpsd with the default 25 m limit succeeds" test $? -eq 0
+ok "pinning from gpsd with config.ini's 25 m limit succeeds" test $? -eq 0
 ok "  ... at the walk's position, with gpsd's accuracy, queued for sync" \
     test "$(sqlite3 "$db" "SELECT count(*) FROM customers c JOIN outbox o ON o.entity_uuid = c.account
         WHERE c.account = '3300009' AND abs(c.lat - 30.2592) < 0.001 AND abs(c.lon - 120.164) < 0.001
