@@ -55,8 +55,15 @@ ok "the pages render" sh -c "pdftoppm -r 20 -f 3 -l 3 -png '$tmp/set.pdf' '$tmp/
 
 before=$(photos)
 export SANE_CONFIG_DIR=$tmp/jam
-gw scan --db "$db" --entry "$entry" >/dev/null 2>"$tmp/jam.err"
-ok "a paper jam fails the scan" test $? = 1
+# The test backend itself sometimes hangs after reporting the jam (its reader thread, see
+# above); such a run says nothing about us, so it is tried again, at most three times.
+for try in 1 2 3; do
+    timeout -k 5 20 "$gwbin" scan --db "$db" --entry "$entry" >/dev/null 2>"$tmp/jam.err"
+    jam_rc=$?
+    [ "$jam_rc" -lt 124 ] && break
+    diag "the SANE test backend hung after the jam (try $try); trying again"
+done
+ok "a paper jam fails the scan" test "$jam_rc" = 1
 ok "the jam is said plainly" grep -qi "jam" "$tmp/jam.err"
 ok "nothing stored for a jammed page" test "$(photos)" = "$before"
 diag "$(cat "$tmp/jam.err")"
