@@ -156,6 +156,16 @@ int ui_list_move(struct ui_list *l, enum ui_action a, int page);
 /* Makes the selection visible in h rows. */
 void ui_list_scroll(struct ui_list *l, int h);
 
+/* The tree's count tables (topic folders, entries): a name column, two count columns of num_w
+ * and a sync column. ui_count_head draws the header at y0 and, below it, the store's error or
+ * the empty text when there is nothing to list; it sizes and scrolls l to the rows that fit
+ * above the buttons and returns the first row's y (*bottom gets the row after the last). */
+int ui_count_head(int y0, int h, int w, int num_w, const char *const heads[4], struct ui_list *l,
+                  int *list_h, const char *error, size_t n, const char *empty, int *bottom);
+/* One row of such a table: row i of the list, tappable over the whole width. */
+void ui_count_row(struct ui *ui, int y, int w, int num_w, int i, bool sel, const char *name,
+                  int a, int b, enum tree_sync st);
+
 /* A dialog: up to four text fields and up to three buttons, drawn over the screen below.
  * on_button is called with the pressed button's index; it returns 0 to close the dialog,
  * or non-zero to keep it open (it sets d->error to say why). Esc always cancels. */

@@ -43,32 +43,13 @@ static void category_reload(struct screen *scr, struct ui *ui)
 static void category_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
 {
     struct category_scr *s = me(scr);
-    int y = y0;
-    int num_w = 9, sync_w = 9, name_w = w - 2 * num_w - sync_w;
-    attr_t hd = A_BOLD | A_UNDERLINE;
-    ui_put(y, 0, name_w, _("Topic folder"), hd);
-    ui_put(y, name_w, num_w, _("Entries"), hd);
-    ui_put(y, name_w + num_w, num_w, _("Photos"), hd);
-    ui_put(y, name_w + 2 * num_w, sync_w, _("Sync"), hd);
-    y++;
-    int list_bottom = y0 + h - 4;
-    s->list_h = list_bottom - y;
-    ui_list_scroll(&s->list, s->list_h);
-    if (s->error[0])
-        ui_put(y++, 0, w, s->error, A_BOLD | A_REVERSE);
-    else if (s->n == 0)
-        ui_put(y++, 0, w, _("No topic folders yet: press Add (F3) to create one."), A_NORMAL);
-    for (int i = s->list.top; i < (int)s->n && y < list_bottom; i++, y++) {
+    const char *const heads[4] = {_("Topic folder"), _("Entries"), _("Photos"), _("Sync")};
+    int bottom;
+    int y = ui_count_head(y0, h, w, 9, heads, &s->list, &s->list_h, s->error, s->n,
+                          _("No topic folders yet: press Add (F3) to create one."), &bottom);
+    for (int i = s->list.top; i < (int)s->n && y < bottom; i++, y++) {
         const struct tree_folder *f = &s->folders[i];
-        attr_t at = i == s->list.sel ? A_REVERSE : A_NORMAL;
-        char num[16];
-        ui_put(y, 0, name_w, f->name, at);
-        snprintf(num, sizeof num, "%d", f->entries);
-        ui_put(y, name_w, num_w, num, at);
-        snprintf(num, sizeof num, "%d", f->photos);
-        ui_put(y, name_w + num_w, num_w, num, at);
-        ui_put(y, name_w + 2 * num_w, sync_w, ui_sync_label(f->sync), at);
-        ui_hit_add(ui, y, 0, 1, w, ACT_TAP_ROW, i);
+        ui_count_row(ui, y, w, 9, i, i == s->list.sel, f->name, f->entries, f->photos, f->sync);
     }
     int x = 0;
     int by = y0 + h - 3;

@@ -49,32 +49,14 @@ static void folder_reload(struct screen *scr, struct ui *ui)
 static void folder_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
 {
     struct folder_scr *s = me(scr);
-    int y = y0;
-    int num_w = 11, sync_w = 9, name_w = w - 2 * num_w - sync_w;
-    attr_t hd = A_BOLD | A_UNDERLINE;
-    ui_put(y, 0, name_w, _("Entry"), hd);
-    ui_put(y, name_w, num_w, _("Appearance"), hd);
-    ui_put(y, name_w + num_w, num_w, _("Nameplate"), hd);
-    ui_put(y, name_w + 2 * num_w, sync_w, _("Sync"), hd);
-    y++;
-    int list_bottom = y0 + h - 4;
-    s->list_h = list_bottom - y;
-    ui_list_scroll(&s->list, s->list_h);
-    if (s->error[0])
-        ui_put(y++, 0, w, s->error, A_BOLD | A_REVERSE);
-    else if (s->n == 0)
-        ui_put(y++, 0, w, _("No entries yet: press Add (F3) to create one."), A_NORMAL);
-    for (int i = s->list.top; i < (int)s->n && y < list_bottom; i++, y++) {
+    const char *const heads[4] = {_("Entry"), _("Appearance"), _("Nameplate"), _("Sync")};
+    int bottom;
+    int y = ui_count_head(y0, h, w, 11, heads, &s->list, &s->list_h, s->error, s->n,
+                          _("No entries yet: press Add (F3) to create one."), &bottom);
+    for (int i = s->list.top; i < (int)s->n && y < bottom; i++, y++) {
         const struct tree_entry *en = &s->entries[i];
-        attr_t at = i == s->list.sel ? A_REVERSE : A_NORMAL;
-        char num[16];
-        ui_put(y, 0, name_w, en->name, at);
-        snprintf(num, sizeof num, "%d", en->appearance_photos);
-        ui_put(y, name_w, num_w, num, at);
-        snprintf(num, sizeof num, "%d", en->nameplate_photos);
-        ui_put(y, name_w + num_w, num_w, num, at);
-        ui_put(y, name_w + 2 * num_w, sync_w, ui_sync_label(en->sync), at);
-        ui_hit_add(ui, y, 0, 1, w, ACT_TAP_ROW, i);
+        ui_count_row(ui, y, w, 11, i, i == s->list.sel, en->name, en->appearance_photos,
+                     en->nameplate_photos, en->sync);
     }
     int x = 0, by = y0 + h - 3;
     x += ui_button(ui, by, x, _("Add entry"), false, ACT_NEW, 0) + 2;

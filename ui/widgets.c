@@ -426,6 +426,43 @@ void ui_list_scroll(struct ui_list *l, int h)
         l->top = 0;
 }
 
+#define COUNT_SYNC_W 9
+
+int ui_count_head(int y0, int h, int w, int num_w, const char *const heads[4], struct ui_list *l,
+                  int *list_h, const char *error, size_t n, const char *empty, int *bottom)
+{
+    int y = y0, name_w = w - 2 * num_w - COUNT_SYNC_W;
+    attr_t hd = A_BOLD | A_UNDERLINE;
+    ui_put(y, 0, name_w, heads[0], hd);
+    ui_put(y, name_w, num_w, heads[1], hd);
+    ui_put(y, name_w + num_w, num_w, heads[2], hd);
+    ui_put(y, name_w + 2 * num_w, COUNT_SYNC_W, heads[3], hd);
+    y++;
+    *bottom = y0 + h - 4;
+    *list_h = *bottom - y;
+    ui_list_scroll(l, *list_h);
+    if (error[0])
+        ui_put(y++, 0, w, error, A_BOLD | A_REVERSE);
+    else if (n == 0)
+        ui_put(y++, 0, w, empty, A_NORMAL);
+    return y;
+}
+
+void ui_count_row(struct ui *ui, int y, int w, int num_w, int i, bool sel, const char *name,
+                  int a, int b, enum tree_sync st)
+{
+    int name_w = w - 2 * num_w - COUNT_SYNC_W;
+    attr_t at = sel ? A_REVERSE : A_NORMAL;
+    char num[16];
+    ui_put(y, 0, name_w, name, at);
+    snprintf(num, sizeof num, "%d", a);
+    ui_put(y, name_w, num_w, num, at);
+    snprintf(num, sizeof num, "%d", b);
+    ui_put(y, name_w + num_w, num_w, num, at);
+    ui_put(y, name_w + 2 * num_w, COUNT_SYNC_W, ui_sync_label(st), at);
+    ui_hit_add(ui, y, 0, 1, w, ACT_TAP_ROW, i);
+}
+
 const char *ui_sync_label(enum tree_sync st)
 {
     switch (st) {
