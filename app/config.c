@@ -34,7 +34,7 @@ void config_defaults(struct config *c)
     c->gps_port = 2947;
     c->min_pin_accuracy_m = 10;
     c->sync_interval_s = 300;
-    c->sync_backoff_max_s = 3600;
+    c->sync_backoff_max_s = 300;
 }
 
 int config_default_path(char *buf, size_t n, struct err *e)
@@ -88,6 +88,22 @@ static int set_double(struct parse *p, double *dst, const char *value, double lo
     }
     *dst = v;
     return 1;
+}
+
+double config_parse_rate(const char *text)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || !(v >= 0))
+        return -1;
+    if (*end == 'k' || *end == 'K')
+        v *= 1024, end++;
+    else if (*end == 'm' || *end == 'M')
+        v *= 1024 * 1024, end++;
+    if (*end || (v > 0 && v < 1024) || v > 1e12)
+        return -1;
+    return v;
 }
 
 static int set_bool(struct parse *p, bool *dst, const char *value)
@@ -177,6 +193,17 @@ static int handler(void *user, const char *section, const char *name, const char
         return set_double(p, &c->sync_interval_s, value, 1, 86400);
     if (IS("sync", "backoff_max"))
         return set_double(p, &c->sync_backoff_max_s, value, 1, 86400);
+    if (IS("sync", "max_rate")) {
+        double v = config_parse_rate(value);
+        if (v < 0) {
+            snprintf(p->why, sizeof p->why,
+                     "'%s' is not a rate: bytes per second, at least 1K (e.g. 500K or 2M), or 0",
+                     value);
+            return 0;
+        }
+        c->sync_max_rate = v;
+        return 1;
+    }
     if (IS("paths", "pick_folders"))
         return set_text(p, c->pick_folders, sizeof c->pick_folders, value);
 #undef IS

@@ -31,14 +31,15 @@ struct config {
     char gps_host[256];
     int gps_port;
     double min_pin_accuracy_m;
-    /* [sync] (shared with gridwalk-syncd, which reads hub, token_file, ca_file, db, interval
-     * and backoff_max from the same section; hub and hub_url are the same setting) */
+    /* [sync] (shared with gridwalk-syncd, which reads hub, token_file, ca_file, db, interval,
+     * backoff_max and max_rate from the same section; hub and hub_url are the same setting) */
     char hub_url[512];
     char token_file[512];
     char ca_file[512];
     char db[1024]; /* the store, when not the default; "" for the default */
     double sync_interval_s;
     double sync_backoff_max_s;
+    double sync_max_rate; /* upload bytes per second, 0 = no cap */
     /* [paths] pick_folders: colon-separated folders offered by "pick a local file". */
     char pick_folders[1024];
     /* The file the settings came from, "" when the defaults apply. */
@@ -60,6 +61,11 @@ int config_load(struct config *c, const char *path, struct err *e);
 /* The display name of category 1..3: the configured one, else the translated default
  * (Inspection, Metering, Service). */
 const char *config_category_name(const struct config *c, int category);
+
+/* A rate as config.ini and --max-rate take it: "0" (no cap), "250000", "500K", "2M" (K and M
+ * are 1024 and 1024*1024, as in curl's --limit-rate). Any cap is at least 1K. Returns bytes
+ * per second, or -1 when text is not such a rate. */
+double config_parse_rate(const char *text);
 
 /* Parses settings from a string (tests); errors name "<string>" as the file. */
 int config_load_string(struct config *c, const char *text, struct err *e);

@@ -35,6 +35,8 @@ struct agent {
     double last_progress;
     double last_status;
     const char *progress_what;
+    double pace_t0;    /* monotonic time the paced bytes are counted from */
+    double pace_bytes; /* bytes sent since pace_t0 */
 };
 
 struct answer {
@@ -98,6 +100,7 @@ int agent_new(struct agent **out, struct db *db, const char *db_path,
     a->db = db;
     a->db_path = strdup(db_path);
     a->cfg = *cfg;
+    a->pace_t0 = mono_now();
     if (a->cfg.batch < 1 || a->cfg.batch > WIRE_MAX_BATCH)
         a->cfg.batch = 100;
     a->curl = curl_easy_init();
@@ -192,6 +195,26 @@ static size_t on_read(char *p, size_t size, size_t n, void *ud)
     return (size_t)got;
 }
 
+/* Waits until the bytes already sent fit under cfg.max_rate. Idle time earns no credit, so a
+ * capped agent never bursts above the cap after a pause (or after a restart). */
+static void pace(struct agent *a)
+{
+    if (a->cfg.max_rate <= 0)
+        return;
+    double now = mono_now(), due = a->pace_t0 + a->pace_bytes / a->cfg.max_rate;
+    if (due <= now) {
+        a->pace_t0 = now;
+        a->pace_bytes = 0;
+        return;
+    }
+    while (due > now && !(a->stop && *a->stop)) {
+        double d = due - now > 0.05 ? 0.05 : due - now;
+        struct timespec ts = {0, (long)(d * 1e9)};
+        nanosleep(&ts, NULL);
+        now = mono_now();
+    }
+}
+
 /* Sends one request. GW_ENET for transport failures and for answers that are not the hub's;
  * GW_EAUTH for 401/403; GW_ECANCEL when stopped; otherwise GW_OK with the answer filled
  * (the caller judges the status). */
@@ -247,8 +270,19 @@ static int request(struct agent *a, const char *method, const char *path, const 
     }
     if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0 && !up)
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (a->cfg.max_rate > 0) {
+        /* curl paces inside a large upload; pace() paces between requests, which is what
+         * caps a stream of small photos that each fit in one send. */
+        curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)a->cfg.max_rate);
+        pace(a);
+    }
     CURLcode cc = curl_easy_perform(c);
     curl_slist_free_all(h);
+    if (a->cfg.max_rate > 0) {
+        curl_off_t sent = 0;
+        curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &sent);
+        a->pace_bytes += (double)sent;
+    }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &ans->status);
     if (a->cfg.verbose)
         fprintf(stderr, "gridwalk-syncd: %s %s -> %ld%s\n", method, path, ans->status,

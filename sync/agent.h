@@ -25,6 +25,8 @@ struct agent_config {
     double backoff_base;  /* seconds before the first retry of a failed item */
     double backoff_max;   /* cap of the exponential backoff, seconds */
     int verbose;          /* log every request to stderr */
+    double max_rate;      /* upload bytes per second, 0 = as fast as the link goes; a SIM
+                           * card on a metered or shared cell link is the reason to cap it */
 };
 
 struct agent_report {

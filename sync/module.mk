@@ -23,7 +23,7 @@ syncagent_LDLIBS := -lm
 
 PROGRAMS += gridwalk-syncd
 gridwalk-syncd_SRCS := sync/syncd_main.c
-gridwalk-syncd_MODULES := syncagent syncwire data
+gridwalk-syncd_MODULES := syncagent syncwire data app
 
 TOOLS += gw-sync-fill
 gw-sync-fill_SRCS := sync/tools/fill.c

@@ -2,11 +2,12 @@
  *
  *   gridwalk-syncd [--db PATH] [--hub URL] [--token-file F] [--ca-file F] [--once]
  *                  [--interval SECONDS] [--backoff-max SECONDS] [--config F] [--verbose]
- *                  [--batch RECORDS]
+ *                  [--batch RECORDS] [--max-rate RATE]
  *
  * Defaults come from config.ini ($XDG_CONFIG_HOME/gridwalk/config.ini, else
  * ~/.config/gridwalk/config.ini), section [sync]: hub, token_file, ca_file, db, interval,
- * backoff_max. A pass runs at start, whenever the app nudges (a byte in the FIFO
+ * backoff_max, max_rate (bytes per second, with an optional K or M suffix as curl's
+ * --limit-rate takes it; 0 or absent means no cap). A pass runs at start, whenever the app nudges (a byte in the FIFO
  * <dir of db>/syncd.wake, see outbox_nudge), and on a timer; after a network failure the
  * next pass waits an exponential backoff with jitter. SIGTERM/SIGINT stop it cleanly (an
  * upload in flight is aborted; the store is always consistent, so SIGKILL is safe too).
@@ -14,7 +15,9 @@
  * usage, 3 the hub refused the token. */
 #include "gridwalk/config.h"
 
+#include "app/config.h"
 #include "sync/agent.h"
+#include "sync/wire.h"
 #include "data/outbox.h"
 
 #include <curl/curl.h>
@@ -46,10 +49,16 @@ static void on_wake(int sig)
     wake_flag = 1;
 }
 
-struct settings {
-    char db[4096], hub[1024], token_file[4096], ca_file[4096];
-    double interval, backoff_max;
-};
+/* A positive number of seconds (at most a week), or -1. */
+static double parse_seconds(const char *v)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || !(d > 0) || d > 86400 * 7)
+        return -1;
+    return d;
+}
 
 static void trim(char *s)
 {
@@ -58,43 +67,6 @@ static void trim(char *s)
         s[--n] = '\0';
     size_t k = strspn(s, " \t");
     memmove(s, s + k, n - k + 1);
-}
-
-/* Reads [sync] of config.ini; a missing file is fine (everything has a default or a flag). */
-static void load_ini(const char *path, struct settings *s)
-{
-    FILE *f = fopen(path, "r");
-    char line[4200];
-    int in_sync = 0;
-    if (!f)
-        return;
-    while (fgets(line, sizeof line, f)) {
-        trim(line);
-        if (line[0] == '[') {
-            in_sync = strncmp(line, "[sync]", 6) == 0;
-            continue;
-        }
-        char *eq = strchr(line, '=');
-        if (!in_sync || !eq || line[0] == '#' || line[0] == ';')
-            continue;
-        *eq = '\0';
-        char *key = line, *val = eq + 1;
-        trim(key);
-        trim(val);
-        if (strcmp(key, "hub") == 0)
-            snprintf(s->hub, sizeof s->hub, "%s", val);
-        else if (strcmp(key, "token_file") == 0)
-            snprintf(s->token_file, sizeof s->token_file, "%s", val);
-        else if (strcmp(key, "ca_file") == 0)
-            snprintf(s->ca_file, sizeof s->ca_file, "%s", val);
-        else if (strcmp(key, "db") == 0)
-            snprintf(s->db, sizeof s->db, "%s", val);
-        else if (strcmp(key, "interval") == 0)
-            s->interval = strtod(val, NULL);
-        else if (strcmp(key, "backoff_max") == 0)
-            s->backoff_max = strtod(val, NULL);
-    }
-    fclose(f);
 }
 
 static int read_token(const char *path, char *buf, size_t n, struct err *e)
@@ -126,7 +98,7 @@ static double seconds_until(const char *iso)
 static const char usage_text[] =
     "usage: gridwalk-syncd [--db PATH] [--hub URL] [--token-file F] [--ca-file F] [--once]\n"
     "                      [--interval SECONDS] [--backoff-max SECONDS] [--config F] [--verbose]\n"
-    "                      [--batch RECORDS]\n";
+    "                      [--batch RECORDS] [--max-rate RATE (bytes/s, e.g. 500K)]\n";
 
 int main(int argc, char **argv)
 {
@@ -136,11 +108,10 @@ int main(int argc, char **argv)
         {"once", no_argument, NULL, 'o'},              {"interval", required_argument, NULL, 'i'},
         {"backoff-max", required_argument, NULL, 'b'}, {"config", required_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'H'},
-        {"batch", required_argument, NULL, 'B'},
+        {"batch", required_argument, NULL, 'B'},       {"max-rate", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0}};
-    struct settings s = {.interval = 300, .backoff_max = 300};
     const char *o_db = NULL, *o_hub = NULL, *o_tok = NULL, *o_ca = NULL, *o_cfg = NULL;
-    double o_interval = -1, o_backoff = -1;
+    double o_interval = -1, o_backoff = -1, o_rate = -1;
     int once = 0, verbose = 0, batch = 100, ch;
     while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
         switch (ch) {
@@ -149,11 +120,35 @@ int main(int argc, char **argv)
         case 't': o_tok = optarg; break;
         case 'c': o_ca = optarg; break;
         case 'o': once = 1; break;
-        case 'i': o_interval = strtod(optarg, NULL); break;
-        case 'b': o_backoff = strtod(optarg, NULL); break;
+        case 'i':
+        case 'b':
+            if (parse_seconds(optarg) < 0) {
+                fprintf(stderr, "gridwalk-syncd: --%s %s: give a number of seconds above 0\n",
+                        ch == 'i' ? "interval" : "backoff-max", optarg);
+                return 2;
+            }
+            *(ch == 'i' ? &o_interval : &o_backoff) = parse_seconds(optarg);
+            break;
+        case 'r':
+            if ((o_rate = config_parse_rate(optarg)) < 0) {
+                fprintf(stderr, "gridwalk-syncd: --max-rate %s: give bytes per second, at least "
+                                "1K (e.g. 500K or 2M), or 0 for no cap\n", optarg);
+                return 2;
+            }
+            break;
         case 'f': o_cfg = optarg; break;
         case 'v': verbose = 1; break;
-        case 'B': batch = (int)strtol(optarg, NULL, 10); break;
+        case 'B': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > WIRE_MAX_BATCH) {
+                fprintf(stderr, "gridwalk-syncd: --batch %s: give a number of records from 1 "
+                                "to %d\n", optarg, WIRE_MAX_BATCH);
+                return 2;
+            }
+            batch = (int)v;
+            break;
+        }
         case 'H': fputs(usage_text, stdout); return 0;
         default: fputs(usage_text, stderr); return 2;
         }
@@ -162,41 +157,39 @@ int main(int argc, char **argv)
         fputs(usage_text, stderr);
         return 2;
     }
-    char cfg_path[4096] = "";
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    if (o_cfg)
-        snprintf(cfg_path, sizeof cfg_path, "%s", o_cfg);
-    else if (xdg && *xdg)
-        snprintf(cfg_path, sizeof cfg_path, "%s/gridwalk/config.ini", xdg);
-    else if (home && *home)
-        snprintf(cfg_path, sizeof cfg_path, "%s/.config/gridwalk/config.ini", home);
-    if (cfg_path[0])
-        load_ini(cfg_path, &s);
+    struct config s;
+    struct err e = {0};
+    if (config_load(&s, o_cfg, &e)) {
+        fprintf(stderr, "gridwalk-syncd: %s\n", e.msg);
+        return 2;
+    }
+    const char *cfg_path = s.path[0] ? s.path : o_cfg ? o_cfg : "config.ini";
+    if (o_rate >= 0)
+        s.sync_max_rate = o_rate;
     if (o_db)
         snprintf(s.db, sizeof s.db, "%s", o_db);
     if (o_hub)
-        snprintf(s.hub, sizeof s.hub, "%s", o_hub);
+        snprintf(s.hub_url, sizeof s.hub_url, "%s", o_hub);
     if (o_tok)
         snprintf(s.token_file, sizeof s.token_file, "%s", o_tok);
     if (o_ca)
         snprintf(s.ca_file, sizeof s.ca_file, "%s", o_ca);
     if (o_interval > 0)
-        s.interval = o_interval;
+        s.sync_interval_s = o_interval;
     if (o_backoff > 0)
-        s.backoff_max = o_backoff;
-    size_t hl = strlen(s.hub);
-    while (hl && s.hub[hl - 1] == '/')
-        s.hub[--hl] = '\0';
+        s.sync_backoff_max_s = o_backoff;
+    size_t hl = strlen(s.hub_url);
+    while (hl && s.hub_url[hl - 1] == '/')
+        s.hub_url[--hl] = '\0';
 
-    struct err e = {0};
     if (!s.db[0] && db_default_path(s.db, sizeof s.db, &e)) {
         fprintf(stderr, "gridwalk-syncd: %s\n", e.msg);
         return 2;
     }
-    if (!s.hub[0] || !s.token_file[0]) {
+    if (!s.hub_url[0] || !s.token_file[0]) {
         fprintf(stderr, "gridwalk-syncd: no %s: give --hub URL and --token-file F, or set hub "
                         "and token_file in [sync] of %s\n",
-                !s.hub[0] ? "hub URL" : "token file", cfg_path[0] ? cfg_path : "config.ini");
+                !s.hub_url[0] ? "hub URL" : "token file", cfg_path);
         return 2;
     }
 
@@ -245,8 +238,8 @@ int main(int argc, char **argv)
         struct agent *a = NULL;
         struct agent_report r;
         char token[512];
-        struct agent_config cfg = {s.hub, token, s.ca_file[0] ? s.ca_file : NULL, batch, 1.0,
-                                   s.backoff_max, verbose};
+        struct agent_config cfg = {s.hub_url, token, s.ca_file[0] ? s.ca_file : NULL, batch,
+                                   1.0, s.sync_backoff_max_s, verbose, s.sync_max_rate};
         int prc = read_token(s.token_file, token, sizeof token, &e);
         if (prc == GW_OK)
             prc = agent_new(&a, db, s.db, &cfg, &e);
@@ -265,7 +258,7 @@ int main(int argc, char **argv)
             rc = prc == GW_OK ? (r.failed ? 1 : 0) : prc == GW_EAUTH ? 3 : prc == GW_ECANCEL ? 0 : 1;
             break;
         }
-        double wait = s.interval;
+        double wait = s.sync_interval_s;
         if (prc == GW_ENET || prc == GW_EDB)
             wait = agent_backoff(&cfg, failures++);
         else

@@ -14,25 +14,22 @@ TOTAL=$(sqlite3 "$TAB" 'SELECT count(*) FROM outbox')
 ok "the tablet queued 500 photos and their records ($TOTAL rows)" test "$TOTAL" = 551
 
 RANDOM=4242
-# Kill points follow the work, not the clock, so the test means the same on a fast machine and
-# a loaded one: each round lets the hub complete a random 2-9 more photos (or 1.5 s pass),
-# then waits a random 0-20 ms more and SIGKILLs the agent wherever it is. A fast machine
-# overshoots those few photos between two looks, so a round only waits for progress while
-# more than 25 rows are left for each round still to come; otherwise it kills right away,
-# and every one of the 20 kills still lands in the middle of the work.
+# Kill points follow the work, not the clock: each round lets the hub complete a random 2-9
+# more photos (or 1.5 s pass), then waits a random 0-20 ms more and SIGKILLs the agent
+# wherever it is. The agent runs capped at 2 MB/s (--max-rate, what a metered cell link
+# gets), so a fast machine cannot finish the 20 MB between two looks and every one of the
+# 20 kills lands in the middle of the work on any machine.
 blobs_now() { find "$D/blobs" -path "$D/blobs/partial" -prune -o -type f -print | wc -l; }
 kills=0 restarts=0 busy=0
 for round in $(seq 1 20); do
     "$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --interval 1 \
-        --backoff-max 1 --batch 20 2>>"$SYNC_TMP/agent.log" &
+        --backoff-max 1 --batch 20 --max-rate 2M 2>>"$SYNC_TMP/agent.log" &
     apid=$!
     base=$(blobs_now) want=$((RANDOM % 8 + 2))
-    if [ "$(outbox_left "$TAB")" -gt $(((21 - round) * 25)) ]; then
-        for _ in $(seq 1 150); do
-            [ $(($(blobs_now) - base)) -ge "$want" ] && break
-            sleep 0.01
-        done
-    fi
+    for _ in $(seq 1 150); do
+        [ $(($(blobs_now) - base)) -ge "$want" ] && break
+        sleep 0.01
+    done
     sleep "0.0$((RANDOM % 3))"
     left=$(outbox_left "$TAB")
     kill -KILL "$apid" 2>/dev/null && kills=$((kills + 1))
@@ -87,4 +84,15 @@ ok "after a cut upload the hub reports a partial offset" test "${held:-0}" -gt 0
 ok "the agent finishes it" test "$(outbox_left "$TAB")" = 0
 ok "  ...by resuming (Content-Range upload)" grep -q "resuming at byte $held" "$SYNC_TMP/resume.log"
 ok "  ...and the blob is byte-identical" cmp -s "$BIGFILE" "$D/blobs/${BIG:0:2}/$BIG"
+
+# The cap holds: 2 MB of photos at --max-rate 512K cannot go up in less than about 4 s. Only
+# the lower bound is asserted; a loaded machine may take longer, never shorter.
+"$FILL" --db "$TAB" --photos 40 --size 50000 --account 1003 --name 王五 --seed 7 --folder 限速
+t0=$(date +%s%N)
+"$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --once --max-rate 512K \
+    2>>"$SYNC_TMP/agent.log"
+ms=$((($(date +%s%N) - t0) / 1000000))
+diag "2 MB at --max-rate 512K took $ms ms"
+ok "a capped agent sends 2 MB at 512K/s no faster than the cap allows" test "$ms" -ge 3500
+ok "  ...and still sends everything" test "$(outbox_left "$TAB")" = 0
 tap_done

@@ -49,7 +49,7 @@ static void test_every_setting(void **state)
                       "[sync]\nhub_url=https://hub.example/\ntoken_file=/etc/gw/token\n"
                       "[paths]\npick_folders=/media/usb:/home/field/Pictures\n"
                       "[sync]\nca_file=/etc/gw/ca.pem\ndb=/srv/gw/store.db\ninterval=60\n"
-                      "backoff_max=600\n";
+                      "backoff_max=600\nmax_rate = 512K   ; a shared cell link\n";
     assert_int_equal(config_load_string(&c, ini, &e), GW_OK);
     assert_string_equal(config_category_name(&c, 1), "用电检查");
     assert_string_equal(config_category_name(&c, 2), "计量装置");
@@ -71,6 +71,7 @@ static void test_every_setting(void **state)
     assert_string_equal(c.db, "/srv/gw/store.db");
     assert_true(c.sync_interval_s == 60);
     assert_true(c.sync_backoff_max_s == 600);
+    assert_true(c.sync_max_rate == 512 * 1024);
     /* gridwalk-syncd calls the hub URL "hub": both names are the same setting. */
     assert_int_equal(config_load_string(&c, "[sync]\nhub = https://h.example/\n", &e), GW_OK);
     assert_string_equal(c.hub_url, "https://h.example/");
@@ -100,6 +101,26 @@ static void test_bad_lines(void **state)
     expect_error("[tree]\ncategories=a,,c\n", "exactly three");
     expect_error("[photo]\ncolour=yes\n", "unknown setting 'colour' in section [photo]");
     expect_error("[photo]\nthis line has no equals sign\n", "<string>:2:");
+    expect_error("[sync]\nmax_rate=fast\n", "'fast' is not a rate");
+    expect_error("[sync]\nmax_rate=-5K\n", "<string>:2:");
+    /* A cap below 1K/s would stall a photo past the hub's patience: refused, not obeyed. */
+    expect_error("[sync]\nmax_rate=100\n", "at least 1K");
+}
+
+/* The sync agent's cap is written as curl writes --limit-rate. */
+static void test_rates(void **state)
+{
+    (void)state;
+    assert_true(config_parse_rate("0") == 0);
+    assert_true(config_parse_rate("250000") == 250000);
+    assert_true(config_parse_rate("500K") == 500 * 1024);
+    assert_true(config_parse_rate("500k") == 500 * 1024);
+    assert_true(config_parse_rate("1.5M") == 1.5 * 1024 * 1024);
+    assert_true(config_parse_rate("") < 0);
+    assert_true(config_parse_rate("2G") < 0);
+    assert_true(config_parse_rate("1023") < 0);
+    assert_true(config_parse_rate("K") < 0);
+    assert_true(config_parse_rate("5 K") < 0);
 }
 
 static void test_file_with_error_names_file(void **state)
@@ -142,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_defaults_without_file),
         cmocka_unit_test(test_every_setting),
         cmocka_unit_test(test_bad_lines),
+        cmocka_unit_test(test_rates),
         cmocka_unit_test(test_file_with_error_names_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
