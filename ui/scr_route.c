@@ -290,6 +290,7 @@ static void build_scene(struct route_scr *s, struct map_scene *sc)
              : fix.state == UI_GPS_NOFIX ? _("GPS: no fix")
                                          : _("GPS: n/a"));
     sc->status = s->status;
+    sc->words = ui_map_words();
     free(s->pts);
     s->pts = calloc((size_t)s->n + 1, sizeof *s->pts);
     if (!s->pts)
