@@ -257,6 +257,43 @@ int outbox_failed(struct db *db, int limit, struct outbox_item **items, int *n, 
     return GW_OK;
 }
 
+/* One query for every kind: a tombstone's entity is the uuid of what was removed, which may
+ * be a folder, an entry or a photo (removed things stay in the store as evidence). */
+void outbox_item_label(struct db *db, const char *kind, const char *entity_uuid, char *buf,
+                       size_t n)
+{
+    if (n)
+        buf[0] = '\0';
+    sqlite3_stmt *st = db_prepare(
+        db, NULL,
+        "WITH f AS (SELECT f.uuid, c.name || ' › ' || f.name AS path FROM folders f"
+        "           JOIN customers c ON c.id = f.customer_id),"
+        " e AS (SELECT e.uuid, f.path || ' › ' || e.name AS path FROM entries e"
+        "       JOIN folders x ON x.id = e.folder_id JOIN f ON f.uuid = x.uuid),"
+        " p AS (SELECT p.uuid, e.path || ' › ' || p.folder AS path FROM photos p"
+        "       JOIN entries y ON y.id = p.entry_id JOIN e ON e.uuid = y.uuid) "
+        "SELECT CASE :k"
+        " WHEN 'folder' THEN (SELECT path FROM f WHERE uuid = :u)"
+        " WHEN 'entry' THEN (SELECT path FROM e WHERE uuid = :u)"
+        " WHEN 'photo' THEN (SELECT path FROM p WHERE uuid = :u)"
+        " WHEN 'tombstone' THEN coalesce((SELECT path FROM p WHERE uuid = :u),"
+        "   (SELECT path FROM e WHERE uuid = :u), (SELECT path FROM f WHERE uuid = :u))"
+        " WHEN 'reading' THEN (SELECT c.name || ' › ' || r.read_at FROM readings r"
+        "   JOIN customers c ON c.id = r.customer_id WHERE r.uuid = :u)"
+        " WHEN 'task' THEN (SELECT c.name || ' › ' || t.kind FROM tasks t"
+        "   JOIN customers c ON c.id = t.customer_id WHERE t.uuid = :u)"
+        " WHEN 'customer' THEN (SELECT name || ' (' || account || ')' FROM customers"
+        "   WHERE account = :u)"
+        " END");
+    if (!st)
+        return;
+    db_bind_text(st, ":k", kind);
+    db_bind_text(st, ":u", entity_uuid);
+    if (db_step(db, st, NULL) == SQLITE_ROW)
+        db_col_copy(st, 0, buf, n);
+    sqlite3_finalize(st);
+}
+
 int outbox_setting_get(struct db *db, const char *key, char *buf, size_t n, struct err *e)
 {
     if (n)

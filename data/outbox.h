@@ -19,6 +19,7 @@
 #define OUTBOX_KEY_STATUS "sync.status"             /* one line: "idle", "uploading 3 of 40" ... */
 #define OUTBOX_KEY_PROGRESS "sync.progress"         /* the item in flight, as text */
 #define OUTBOX_KEY_AUTH "sync.auth_error"           /* set while the hub refuses our token */
+#define OUTBOX_KEY_REACH "sync.reach" /* "online" or "offline": did the last pass reach the hub */
 
 struct outbox_item {
     int64_t seq;
@@ -67,6 +68,13 @@ int outbox_counts(struct db *db, struct outbox_counts *out, struct err *e);
 
 /* The failed rows (payload and blobs NULL), newest problem first, at most `limit`. */
 int outbox_failed(struct db *db, int limit, struct outbox_item **items, int *n, struct err *e);
+
+/* What an outbox row is about, in the user's words: the customer's name and the path to the
+ * folder, entry or photo ("张三 › 表计 › 2026-11-22 09:30 › nameplate"), the reading's time,
+ * the task's kind. "" when the thing is no longer in the store. Never fails: a store error
+ * gives "" too (the screen still shows the row's kind and error). */
+void outbox_item_label(struct db *db, const char *kind, const char *entity_uuid, char *buf,
+                       size_t n);
 
 /* Reads and writes the sync settings above (and any "sync.*" key). get copies "" when unset. */
 int outbox_setting_get(struct db *db, const char *key, char *buf, size_t n, struct err *e);

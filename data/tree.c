@@ -592,12 +592,14 @@ int tree_sync_status(struct db *db, struct sync_status *out, struct err *e)
                                   " (SELECT count(*) FROM outbox WHERE state = 'failed'),"
                                   " (SELECT value FROM settings WHERE key = :last),"
         " (SELECT value FROM settings WHERE key = :status),"
-        " (SELECT value FROM settings WHERE key = :auth)");
+        " (SELECT value FROM settings WHERE key = :auth),"
+        " (SELECT value FROM settings WHERE key = :reach) = 'offline'");
     if (!st)
         return GW_EDB;
     db_bind_text(st, ":last", OUTBOX_KEY_LAST_SUCCESS);
     db_bind_text(st, ":status", OUTBOX_KEY_STATUS);
     db_bind_text(st, ":auth", OUTBOX_KEY_AUTH);
+    db_bind_text(st, ":reach", OUTBOX_KEY_REACH);
     if (db_step(db, st, e) != SQLITE_ROW) {
         rc = GW_EDB;
         goto out;
@@ -607,6 +609,7 @@ int tree_sync_status(struct db *db, struct sync_status *out, struct err *e)
     db_col_copy(st, 2, out->last_success, sizeof out->last_success);
     db_col_copy(st, 3, out->agent_status, sizeof out->agent_status);
     db_col_copy(st, 4, out->auth_error, sizeof out->auth_error);
+    out->offline = sqlite3_column_int(st, 5) == 1;
 out:
     sqlite3_finalize(st);
     return rc;

@@ -13,6 +13,7 @@
 
 #include "data/db.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TREE_CATEGORIES 3
@@ -117,6 +118,7 @@ struct sync_status {
     char last_success[DB_TIME_LEN];
     char agent_status[128];
     char auth_error[256];
+    bool offline; /* the agent's last pass could not reach the hub */
 };
 int tree_sync_status(struct db *db, struct sync_status *out, struct err *e);
 

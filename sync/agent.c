@@ -668,5 +668,8 @@ out:
         status(a, "the hub refused this device: %s", e->msg);
     } else if (rc != GW_ECANCEL)
         status(a, "not synced: %s", e->msg);
+    /* The app's status line says "hub unreachable" in the user's language from this. */
+    if (rc != GW_ECANCEL)
+        outbox_setting_set(a->db, OUTBOX_KEY_REACH, rc == GW_ENET ? "offline" : "online", NULL);
     return rc;
 }

@@ -68,6 +68,11 @@
       N_("show all tasks, inspections only or meter readings only"))                               \
     X(ACT_FILTER_STATE, "filter-state", 'S', 0, N_("State"),                                       \
       N_("show open tasks, all, or those in one state"))                                           \
+    X(ACT_SYNC, "sync", 'y', UI_KEY(KEY_F(12)), N_("Sync"),                                          \
+      N_("what waits to be sent, the sync agent's progress and every failure (F12)"))             \
+    X(ACT_SYNC_NOW, "send-now", 'u', 0, N_("Send"), N_("wake the sync agent to send now"))        \
+    X(ACT_RETRY, "retry-held", 'T', 0, N_("Retry"),                                                \
+      N_("try the failed and held items again now"))                                               \
     X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))
 
 /* A tap on a map area carries the cell tapped, relative to the area's top left corner. */

@@ -194,6 +194,7 @@ void ui_dialog_button(struct ui_dialog *d, const char *label, bool cancel);
 
 /* The screens. Each returns a new screen for ui_push. */
 struct screen *scr_search_new(struct ui *ui);
+struct screen *scr_sync_new(struct ui *ui);
 struct screen *scr_customer_new(struct ui *ui, int64_t customer_id);
 struct screen *scr_category_new(struct ui *ui, int64_t customer_id, const char *account,
                                 int category);

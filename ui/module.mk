@@ -19,3 +19,7 @@ test_config_MODULES := app
 UNIT_TESTS += test_today
 test_today_SRCS := tests/unit/test_today.c tests/unit/ui_fixture.c
 test_today_MODULES := ui app geo data
+
+UNIT_TESTS += test_ui_sync
+test_ui_sync_SRCS := tests/unit/test_ui_sync.c tests/unit/ui_fixture.c
+test_ui_sync_MODULES := ui app geo data

@@ -246,7 +246,10 @@ static void draw_status(struct ui *ui, int y, int w)
             ui_local_time(ui->sync.last_success, last, sizeof last);
         else
             snprintf(last, sizeof last, "%s", _("never"));
-        if (ui->sync.failed)
+        if (ui->sync.offline && ui->sync.queued + ui->sync.failed > 0)
+            snprintf(sync, sizeof sync, _("Sync: hub unreachable, %lld waiting, last %s"),
+                     (long long)(ui->sync.queued + ui->sync.failed), last);
+        else if (ui->sync.failed)
             snprintf(sync, sizeof sync, _("Sync: %lld queued, %lld failed, last %s"),
                      (long long)ui->sync.queued, (long long)ui->sync.failed, last);
         else
@@ -277,9 +280,18 @@ static void draw_status(struct ui *ui, int y, int w)
         rw = w;
     int lw = w - rw - 1;
     ui_put(y, 0, w, "", A_NORMAL);
+    /* A message the user must read (an error, what to do next) wins the whole line until the
+     * next key; the sync and GPS states come back then. */
+    if (ui->msg[0] && ui_text_width(ui->msg) > lw) {
+        ui_put(y, 0, w, ui->msg, ui->msg_error ? A_BOLD | A_REVERSE : A_BOLD);
+        return;
+    }
     if (lw > 0)
         ui_put(y, 0, lw, ui->msg, ui->msg_error ? A_BOLD | A_REVERSE : A_BOLD);
     ui_put(y, w - rw, rw, right, A_NORMAL);
+    /* A tap on the sync state opens the sync screen. */
+    ui_hit_add(ui, y, w - rw, 1, rw - ui_text_width(gps) - 3 > 0 ? rw - ui_text_width(gps) - 3 : 1,
+               ACT_SYNC, 0);
 }
 
 static void draw_bar(struct ui *ui, int y, int w)
@@ -375,6 +387,10 @@ static int global_action(struct ui *ui, enum ui_action a, int arg)
         return UI_HANDLED | UI_QUIT;
     case ACT_REDRAW:
         clearok(curscr, TRUE);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_SYNC:
+        if (strcmp(ui_top(ui)->ops->name, "sync") != 0)
+            ui_push(ui, scr_sync_new(ui));
         return UI_HANDLED | UI_REDRAW;
     case ACT_ROUTE:
         if (strcmp(ui_top(ui)->ops->name, "route") != 0)

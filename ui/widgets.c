@@ -161,13 +161,24 @@ int ui_put_wrapped(int y, int x, int w, int max_lines, const char *s, attr_t att
             ui_put(y + line, x, w, p, attr); /* the last line ends with "…" if cut */
             return line + 1;
         }
+        /* Break after the last space of the line when there is one, so a word (an error
+         * code, a URL) is not cut in two; Chinese text has none and breaks anywhere. */
+        const char *brk = q;
+        if (*q != ' ')
+            for (const char *b = q; b > p + 1; b--)
+                if (b[-1] == ' ') {
+                    brk = b;
+                    break;
+                }
         char part[UI_TEXT_MAX * 2];
-        size_t n = (size_t)(q - p) < sizeof part - 1 ? (size_t)(q - p) : sizeof part - 1;
+        size_t n = (size_t)(brk - p) < sizeof part - 1 ? (size_t)(brk - p) : sizeof part - 1;
         memcpy(part, p, n);
         part[n] = '\0';
         ui_put(y + line, x, w, part, attr);
-        len -= (size_t)(q - p);
-        p = q;
+        while (*brk == ' ')
+            brk++;
+        len -= (size_t)(brk - p);
+        p = brk;
         line++;
     }
     return line;
