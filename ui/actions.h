@@ -66,7 +66,15 @@
       N_("show all tasks, inspections only or meter readings only"))                               \
     X(ACT_FILTER_STATE, "filter-state", 'S', 0, N_("State"),                                       \
       N_("show open tasks, all, or those in one state"))                                           \
-    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))
+    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))             \
+    X(ACT_PICK_MARK, "pick-select", 'm', 0, N_("Select"),                                          \
+      N_("file chooser: select or unselect the picture (Space, m)"))                               \
+    X(ACT_PICK_ALL, "pick-all", 'A', 0, N_("All"),                                                 \
+      N_("file chooser: select every picture in the folder, or none"))                             \
+    X(ACT_PICK_PARENT, "pick-parent", 'u', 0, N_("Parent"),                                        \
+      N_("file chooser: go up one folder (Backspace, Left)"))                                      \
+    X(ACT_PICK_IMPORT, "pick-import", 'i', 0, N_("Import"),                                        \
+      N_("file chooser: import the selected pictures"))
 
 /* A tap on a map area carries the cell tapped, relative to the area's top left corner. */
 #define UI_TAP_MAP_ARG(row, col) (((row) << 12) | (col))
