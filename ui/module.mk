@@ -19,3 +19,8 @@ test_config_MODULES := app
 UNIT_TESTS += test_today
 test_today_SRCS := tests/unit/test_today.c tests/unit/ui_fixture.c
 test_today_MODULES := ui app geo data
+
+# The file chooser behind "Pick file", through the real hook and photo job (media).
+UNIT_TESTS += test_pick
+test_pick_SRCS := tests/unit/test_pick.c tests/unit/ui_fixture.c
+test_pick_MODULES := ui app geo data media

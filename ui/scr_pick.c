@@ -18,9 +18,11 @@
 #include <string.h>
 #include <time.h>
 
+/* Columns: check box, name, size (right-aligned), time; name takes what is left. */
 #define CHECK_W 4
 #define SIZE_W 10
-#define TIME_W 17
+#define TIME_W 16
+#define GAP 2
 
 struct pick_scr {
     struct screen base;
@@ -145,15 +147,16 @@ static void pick_up(struct pick_scr *s)
 static void format_size(long long bytes, char *buf, size_t n)
 {
     if (bytes >= 1024 * 1024)
-        snprintf(buf, n, "%9.1f MB", (double)bytes / (1024.0 * 1024.0));
+        snprintf(buf, n, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
     else
-        snprintf(buf, n, "%9lld kB", (bytes + 1023) / 1024);
+        snprintf(buf, n, "%lld kB", (bytes + 1023) / 1024);
 }
 
 static void pick_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
 {
     struct pick_scr *s = me(scr);
-    int y = y0, name_w = w - CHECK_W - SIZE_W - TIME_W - 1;
+    int y = y0, name_w = w - CHECK_W - 1 - SIZE_W - GAP - TIME_W;
+    int size_x = CHECK_W + name_w + 1, time_x = w - TIME_W;
     char buf[PATH_MAX + 64];
     attr_t hd = A_BOLD | A_UNDERLINE;
 
@@ -163,9 +166,12 @@ static void pick_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     ui_put(y, 0, w - sw - 1, s->cur[0] ? s->cur : _("Pick pictures: choose a folder"), A_BOLD);
     y++;
     ui_put(y, 0, CHECK_W, "", hd);
-    ui_put(y, CHECK_W, name_w, s->cur[0] ? _("Name") : _("Folder"), hd);
-    ui_put(y, CHECK_W + name_w, SIZE_W + 1, s->cur[0] ? _("Size") : "", hd);
-    ui_put(y, w - TIME_W, TIME_W, s->cur[0] ? _("Modified") : _("Kind"), hd);
+    ui_put(y, CHECK_W, size_x - CHECK_W, s->cur[0] ? _("File name") : _("Folder"), hd);
+    const char *size_head = s->cur[0] ? _("Size") : "";
+    int shw = ui_text_width(size_head);
+    ui_put(y, size_x, SIZE_W + GAP, "", hd);
+    ui_put(y, size_x + SIZE_W - shw, shw, size_head, hd);
+    ui_put(y, time_x, TIME_W, s->cur[0] ? _("Modified") : _("Kind"), hd);
     y++;
     int list_bottom = y0 + h - 4;
     s->list_h = list_bottom - y;
@@ -173,11 +179,11 @@ static void pick_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     if (s->error[0]) {
         y += ui_put_wrapped(y, 0, w, 2, s->error, A_BOLD | A_REVERSE);
     } else if (s->n == 0 && !s->cur[0]) {
-        y += ui_put_wrapped(y, 0, w, 4,
-                            _("No folders to pick from: no removable medium (USB stick, SD card) "
-                              "is mounted and no pick folder is set. Fill in [paths] pick_folders "
-                              "in config.ini (folders separated by ':')."),
-                            A_BOLD);
+        ui_put(y++, 0, w, _("No folders to pick from:"), A_BOLD);
+        ui_put(y++, 0, w, _("- no removable medium (USB stick, SD card) is mounted, and"), A_BOLD);
+        ui_put(y++, 0, w, _("- no pick folder is set: fill in [paths] pick_folders in config.ini"),
+               A_BOLD);
+        ui_put(y++, 0, w, _("  (folders separated by ':')."), A_BOLD);
     } else if (s->n == 0) {
         ui_put(y++, 0, w, _("This folder has no sub-folders and no JPEG or PNG pictures."),
                A_NORMAL);
@@ -188,8 +194,8 @@ static void pick_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
         char size[32] = "", when[32] = "";
         if (!s->cur[0]) {
             ui_put(y, 0, CHECK_W, "", at);
-            ui_put(y, CHECK_W, name_w + SIZE_W + 1, it->path, at);
-            ui_put(y, w - TIME_W, TIME_W,
+            ui_put(y, CHECK_W, time_x - CHECK_W, it->path, at);
+            ui_put(y, time_x, TIME_W,
                    photo_pick_is_media(it->path) ? _("removable media") : _("pick folder"), at);
             ui_hit_add(ui, y, 0, 1, w, ACT_TAP_ROW, i);
             continue;
@@ -205,9 +211,11 @@ static void pick_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
             ui_put(y, 0, CHECK_W, sel_find(s, it->path) >= 0 ? "[x]" : "[ ]", at);
             format_size(it->bytes, size, sizeof size);
         }
-        ui_put(y, CHECK_W, name_w, buf, at);
-        ui_put(y, CHECK_W + name_w, SIZE_W + 1, size, at);
-        ui_put(y, w - TIME_W, TIME_W, when, at);
+        ui_put(y, CHECK_W, size_x - CHECK_W, buf, at);
+        ui_put(y, size_x, SIZE_W + GAP, "", at);
+        int zw = (int)strlen(size);
+        ui_put(y, size_x + SIZE_W - zw, zw, size, at);
+        ui_put(y, time_x, TIME_W, when, at);
         ui_hit_add(ui, y, 0, 1, w, ACT_TAP_ROW, i);
     }
     if (s->n > s->list_h && s->list_h > 0) {
