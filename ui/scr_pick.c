@@ -152,6 +152,23 @@ static void format_size(long long bytes, char *buf, size_t n)
         snprintf(buf, n, "%lld kB", (bytes + 1023) / 1024);
 }
 
+/* A path in w columns keeping its end (the folder one is in), "…" in front when cut. */
+static void put_path_tail(int y, int w, const char *path, attr_t at)
+{
+    const char *p = path;
+    if (ui_text_width(p) > w) {
+        while (*p && ui_text_width(p) > w - 1) {
+            p++;
+            while (((unsigned char)*p & 0xC0) == 0x80)
+                p++;
+        }
+        ui_put(y, 0, 1, "…", at);
+        ui_put(y, 1, w - 1, p, at);
+        return;
+    }
+    ui_put(y, 0, w, p, at);
+}
+
 static void pick_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
 {
     struct pick_scr *s = me(scr);
@@ -163,7 +180,7 @@ static void pick_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     snprintf(buf, sizeof buf, _("%d selected"), s->nsel);
     int sw = ui_text_width(buf) + 1;
     ui_put(y, w - sw, sw, buf, A_BOLD);
-    ui_put(y, 0, w - sw - 1, s->cur[0] ? s->cur : _("Pick pictures: choose a folder"), A_BOLD);
+    put_path_tail(y, w - sw - 1, s->cur[0] ? s->cur : _("Pick pictures: choose a folder"), A_BOLD);
     y++;
     ui_put(y, 0, CHECK_W, "", hd);
     ui_put(y, CHECK_W, size_x - CHECK_W, s->cur[0] ? _("File name") : _("Folder"), hd);

@@ -335,6 +335,23 @@ static void test_five_thousand(void **state)
     assert_model_has(f, "stack.4=entry\n");
 }
 
+/* A deep folder keeps the end of its path in the header, where one is. */
+static void test_deep_folder(void **state)
+{
+    struct ui_fixture *f = F(state);
+    make_dir(f, "pics/现场照片/2026年11月巡检");
+    make_dir(f, "pics/现场照片/2026年11月巡检/第三次复查_东风线10kV配电房_计量箱与变压器铭牌照片");
+    make_jpeg(f, "pics/现场照片/2026年11月巡检/第三次复查_东风线10kV配电房_计量箱与变压器铭牌照片/铭牌.jpg", 32, 24);
+    set_roots(f, "pics", NULL);
+    open_chooser(f);
+    fx_keys(f, "Enter Enter Enter Enter");
+    assert_model_has(f, "pick.0=铭牌.jpg\n");
+    fx_golden(f, "pick-deep", 0);
+    /* Up, step by step, to the roots and never above them. */
+    fx_keys(f, "u u u u u u");
+    assert_model_has(f, "pick.dir=\npick.count=1\n");
+}
+
 /* The chooser in Chinese: translated labels keep the columns where they are. */
 static void test_chinese_labels(void **state)
 {
@@ -365,6 +382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_roots, pick_setup, pick_teardown),
         cmocka_unit_test_setup_teardown(test_folder_gone, pick_setup, pick_teardown),
         cmocka_unit_test_setup_teardown(test_five_thousand, pick_setup, pick_teardown),
+        cmocka_unit_test_setup_teardown(test_deep_folder, pick_setup, pick_teardown),
         cmocka_unit_test_setup_teardown(test_chinese_labels, pick_zh_setup, pick_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
