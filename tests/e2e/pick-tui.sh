@@ -66,9 +66,13 @@ ok "links that lead out of the roots are not listed" \
     sh -c "! tmux -L '$sock' capture-pane -p | grep -qE 'leak|escape|secret'"
 ok "a text file is not listed" sh -c "! tmux -L '$sock' capture-pane -p | grep -q readme"
 
-# Cancel: tick one, then Esc; nothing is stored.
+# The mouse wheel moves down the list (three rows a notch); Space ticks the row it reached.
+# Then Cancel (Esc): nothing is stored.
+wheel_down() { keys -l "$(printf '\033[Ma%b%b' "\\$(printf '%03o' $((10 + 33)))" "\\$(printf '%03o' $((5 + 33)))")"; }
+wheel_down
 keys Space
-wait_for 5 screen_has "1 selected"
+ok "the wheel moved to the third picture, Space ticked it" wait_for 5 screen_has "[x] 03_接线.jpg"
+ok "the header counts it" screen_has "1 selected"
 keys Escape
 ok "Esc closes the chooser" wait_for 5 sh -c "! tmux -L '$sock' capture-pane -p | grep -q 'Pick pictures'"
 sleep 1
