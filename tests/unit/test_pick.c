@@ -341,7 +341,10 @@ static void test_deep_folder(void **state)
     struct ui_fixture *f = F(state);
     make_dir(f, "pics/现场照片/2026年11月巡检");
     make_dir(f, "pics/现场照片/2026年11月巡检/第三次复查_东风线10kV配电房_计量箱与变压器铭牌照片");
-    make_jpeg(f, "pics/现场照片/2026年11月巡检/第三次复查_东风线10kV配电房_计量箱与变压器铭牌照片/铭牌.jpg", 32, 24);
+    make_jpeg(
+        f,
+        "pics/现场照片/2026年11月巡检/第三次复查_东风线10kV配电房_计量箱与变压器铭牌照片/铭牌.jpg",
+        32, 24);
     set_roots(f, "pics", NULL);
     open_chooser(f);
     fx_keys(f, "Enter Enter Enter Enter");
