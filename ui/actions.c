@@ -90,6 +90,7 @@ static const struct {
     {"Home", UI_KEY(KEY_HOME)},
     {"End", UI_KEY(KEY_END)},
     {"Del", UI_KEY(KEY_DC)},
+    {"Ins", UI_KEY(KEY_IC)},
 };
 
 void ui_key_name(int key, char *buf, size_t n)

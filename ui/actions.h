@@ -51,7 +51,9 @@
     X(ACT_LOCATE, "locate", 'l', 0, N_("Locate"), N_("show the customer on the map"))              \
     X(ACT_READ, "read-meter", 'r', 0, N_("Read"), N_("read the customer's meter"))                 \
     X(ACT_ROUTE, "route", 'w', UI_CTRL('w'), N_("Route"),                                          \
-      N_("the day's route: open tasks in walking order on the map"))                               \
+      N_("the route: the marked customers, else the day's open tasks, in walking order"))          \
+    X(ACT_MARK, "mark", UI_KEY(KEY_IC), UI_CTRL('t'), N_("Mark"),                                  \
+      N_("mark or unmark the customer for a route through the marked ones (Insert, Ctrl-T)"))     \
     X(ACT_NEXT_STOP, "next-stop", 'N', 0, N_("Next"), N_("open the route's next stop"))            \
     X(ACT_SKIP, "skip-stop", 'x', 0, N_("Skip"), N_("skip the next stop with a reason; re-plan"))  \
     X(ACT_PIN, "pin-order", 'o', 0, N_("Pin"),                                                     \

@@ -1,6 +1,7 @@
 /* geo.c - the gpsd client on the app's loop, and the GPS and Locate hooks. */
 #include "gridwalk/config.h"
 
+#include "app/geo/canvas.h"
 #include "app/geo/gpsclient.h"
 #include "ui/geo.h"
 #include "ui/internal.h"
@@ -101,4 +102,17 @@ void ui_geo_uninstall(void)
     ui_hooks.locate = NULL;
     gpsclient_free(gc);
     gc = NULL;
+}
+
+const struct map_words *ui_map_words(void)
+{
+    /* Filled on each call: the catalog is chosen once at start, and this is cheap. */
+    static struct map_words w;
+    w.no_coords = _("no coordinates; pin it on site");
+    w.no_fix = _("distance unknown, no fix");
+    w.here = _("here");
+    w.bearing = _("bearing");
+    w.old_fix = _("(old fix)");
+    w.no_position = _("no position: no fix and no coordinates");
+    return &w;
 }

@@ -34,4 +34,7 @@ void ui_map_blit(struct ui *ui, const struct canvas *c, int y0);
 int ui_map_buttons(struct ui *ui, int y, int w);
 int ui_map_button_action(struct mapview *v, int arg, const struct map_scene *sc);
 
+/* The map's own words in the user's language, for map_scene.words. */
+const struct map_words *ui_map_words(void);
+
 #endif

@@ -1,4 +1,4 @@
-/* route.h - the route screen: the day's tasks as a walking path on the map.
+/* route.h - the route screen: the day's tasks, or chosen customers, as a walking path on the map.
  *
  * Other screens (the customer search, the Today list) open it here. The screen loads the
  * open tasks from the store, orders them with app/geo/trip.h from the current GPS fix (or,
@@ -14,9 +14,18 @@
 
 struct ui;
 
+/* The most stops one route screen takes. */
+#define UI_ROUTE_MAX 1000
+
 /* Pushes the route screen. task_ids (n of them) chooses the stops; NULL (or n == 0) means
  * every task of the device that is not cancelled (finished ones are drawn as done). Tasks
  * that are not in the store are left out. The screen owns its copy of the ids. */
 void ui_route_open(struct ui *ui, const int64_t *task_ids, int n);
+
+/* Pushes the route screen over chosen customers (the search screen's marked rows), in the
+ * order planned from the fix. They have no tasks: nothing is started or saved in the store;
+ * the screen asks after each visit whether the stop is done. Customers no longer in the store
+ * are left out and counted in a message. The screen owns its copy of the ids. */
+void ui_route_open_customers(struct ui *ui, const int64_t *customer_ids, int n);
 
 #endif

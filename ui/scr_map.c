@@ -58,6 +58,7 @@ static void build_scene(struct map_scr *s, struct ui *ui, struct map_scene *sc)
                  ? (sc->have_self ? _("GPS: no fix, last position shown") : _("GPS: no fix"))
                  : _("GPS: n/a"));
     sc->status = s->status;
+    sc->words = ui_map_words();
     int n = 0;
     free(s->pts);
     free(s->pt_account);

@@ -312,6 +312,7 @@ static int pick_action(struct screen *scr, struct ui *ui, enum ui_action a, int 
         return pick_activate(s, arg);
     case ACT_OPEN:
         return pick_activate(s, s->list.sel);
+    case ACT_MARK: /* Insert ticks here too, as it marks customers in the search */
     case ACT_PICK_MARK:
         if (s->n > 0 && !s->items[s->list.sel].is_dir) {
             sel_toggle(s, s->items[s->list.sel].path);

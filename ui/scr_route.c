@@ -1,18 +1,25 @@
-/* scr_route.c - the route screen: the day's tasks as a path on the map, and the next stop.
+/* scr_route.c - the route screen: the day's tasks, or customers chosen on the search screen,
+ * as a path on the map, and the next stop.
  *
- * Loads the tasks (all that are not cancelled, or the ones asked for), keeps them in an
+ * Loads the stops (every task that is not cancelled, the tasks asked for, or the chosen
+ * customers), keeps them in an
  * app/geo trip planned from the current GPS fix, draws the route with numbered stops above a
  * card for the next stop (name, address, distance and bearing from the fix or "n/a") and the
  * selected one. Enter or Next opens the next stop's customer page (the task starts); Skip asks
  * for a reason and re-plans; Pin moves the selected stop one place earlier and keeps that
  * order; Re-plan plans again from here, forgetting pins. When a task ends elsewhere (done,
  * skipped, failed on the customer's pages) the screen takes the next one on its next reload.
- * Every new order is saved with tasks_set_route. */
+ * Every new order of tasks is saved with tasks_set_route.
+ *
+ * Chosen customers have no task to carry a state, so the screen keeps theirs: back from a
+ * stop's pages it asks whether that stop is done; Skip takes a stop off without a reason (there
+ * is no task to record one on). Their order lives as long as the screen. */
 #include "gridwalk/config.h"
 
 #include "app/geo/geodesy.h"
 #include "app/geo/mapview.h"
 #include "app/geo/trip.h"
+#include "data/customers.h"
 #include "data/tasks.h"
 #include "ui/geo.h"
 #include "ui/internal.h"
@@ -22,16 +29,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTE_TASKS_MAX 1000
+#define ROUTE_STOPS_MAX UI_ROUTE_MAX
 #define ROUTE_CARD_ROWS 4
 #define ROUTE_BUTTON_ROWS 3
 
+/* One stop: a task's customer, or a chosen customer (task_id 0). */
+struct stop {
+    int64_t task_id;
+    int64_t customer_id;
+    enum task_state state; /* a chosen customer's is kept here: assigned, done or skipped */
+    char account[64];
+    char name[192];
+    char address[384];
+    double lat, lon;
+};
+
 struct route_scr {
     struct screen base;
-    int64_t *want; /* the chosen task ids, NULL for all */
+    int customers;  /* the stops are chosen customers, not tasks */
+    int64_t *want;  /* the chosen task or customer ids, NULL for every task */
     int n_want;
-    struct task *tasks; /* tasks[i] is trip stop i */
+    struct stop *stops; /* stops[i] is trip stop i */
     int n;
+    int opened; /* a chosen customer's stop whose pages were opened, or -1 */
+    int asking; /* the stop the "Done with ...?" dialog is about */
     struct trip trip;
     struct mapview v;
     int ready, fitted, vw, vh;
@@ -61,11 +82,13 @@ static void here(double *lat, double *lon)
 static void save_order(struct route_scr *s, struct ui *ui)
 {
     struct err e = {0};
+    if (s->customers)
+        return;
     int64_t *ids = calloc((size_t)s->trip.n_order + 1, sizeof *ids);
     if (!ids)
         abort();
     for (int i = 0; i < s->trip.n_order; i++)
-        ids[i] = s->trip.stops[s->trip.order[i]].id;
+        ids[i] = s->stops[s->trip.stops[s->trip.order[i]].id].task_id;
     if (tasks_set_route(ui->db, ids, s->trip.n_order, &e))
         ui_message(ui, true, "%s", e.msg);
     free(ids);
@@ -100,28 +123,81 @@ static int wanted(const struct route_scr *s, int64_t id)
     return 0;
 }
 
-static void load(struct route_scr *s, struct ui *ui)
+static void stop_from_task(struct stop *st, const struct task *t)
+{
+    st->task_id = t->id;
+    st->customer_id = t->customer_id;
+    st->state = t->state;
+    snprintf(st->account, sizeof st->account, "%s", t->account);
+    snprintf(st->name, sizeof st->name, "%s", t->customer_name);
+    snprintf(st->address, sizeof st->address, "%s", t->address);
+    st->lat = t->lat;
+    st->lon = t->lon;
+}
+
+static void load_tasks(struct route_scr *s, struct ui *ui)
 {
     struct err e = {0};
     struct task_filter f = {-1, -1};
     int n = 0;
-    s->tasks = calloc(ROUTE_TASKS_MAX, sizeof *s->tasks);
-    if (!s->tasks)
+    struct task *tasks = calloc(ROUTE_STOPS_MAX, sizeof *tasks);
+    if (!tasks)
         abort();
-    if (tasks_list(ui->db, &f, s->tasks, ROUTE_TASKS_MAX, &n, &e)) {
+    if (tasks_list(ui->db, &f, tasks, ROUTE_STOPS_MAX, &n, &e)) {
         ui_message(ui, true, "%s", e.msg);
         n = 0;
     }
-    s->n = 0;
     for (int i = 0; i < n; i++)
-        if (wanted(s, s->tasks[i].id))
-            s->tasks[s->n++] = s->tasks[i];
+        if (wanted(s, tasks[i].id))
+            stop_from_task(&s->stops[s->n++], &tasks[i]);
+    free(tasks);
+}
+
+/* A customer removed since it was chosen is left out, and said so. */
+static void load_customers(struct route_scr *s, struct ui *ui)
+{
+    int gone = 0;
+    for (int i = 0; i < s->n_want && s->n < ROUTE_STOPS_MAX; i++) {
+        struct customer c;
+        struct err e = {0};
+        if (customers_get(ui->db, s->want[i], &c, &e)) {
+            gone++;
+            continue;
+        }
+        struct stop *st = &s->stops[s->n++];
+        st->customer_id = c.id;
+        st->state = TASK_ASSIGNED;
+        snprintf(st->account, sizeof st->account, "%s", c.account);
+        snprintf(st->name, sizeof st->name, "%s", c.name);
+        snprintf(st->address, sizeof st->address, "%s", c.address);
+        st->lat = c.lat;
+        st->lon = c.lon;
+    }
+    if (gone)
+        ui_message(ui, true, ngettext("%d chosen customer is no longer in the store.",
+                                      "%d chosen customers are no longer in the store.",
+                                      (unsigned long)gone),
+                   gone);
+}
+
+static void load(struct route_scr *s, struct ui *ui)
+{
+    struct err e = {0};
+    s->stops = calloc(ROUTE_STOPS_MAX, sizeof *s->stops);
+    if (!s->stops)
+        abort();
+    s->n = 0;
+    s->opened = -1;
+    if (s->customers)
+        load_customers(s, ui);
+    else
+        load_tasks(s, ui);
     trip_init(&s->trip);
-    /* A fixed budget of kicks: the same tasks give the same route on every run. */
+    /* A fixed budget of kicks: the same stops give the same route on every run. */
     s->trip.max_iters = 200;
     for (int i = 0; i < s->n; i++) {
-        const struct task *t = &s->tasks[i];
-        if (trip_add(&s->trip, t->id, t->lat, t->lon, &e) < 0)
+        const struct stop *t = &s->stops[i];
+        if (trip_add(&s->trip, i, t->lat, t->lon, &e) < 0)
             abort();
         if (t->state == TASK_DONE || t->state == TASK_FAILED)
             s->trip.stops[i].state = TRIP_DONE;
@@ -131,19 +207,51 @@ static void load(struct route_scr *s, struct ui *ui)
     replan(s, ui);
 }
 
-/* After the customer's pages: a task that ended there is taken off the route. */
+static int done_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx)
+{
+    struct route_scr *s = ctx;
+    struct err e = {0};
+    int i = s->asking;
+    (void)d;
+    if (button != 0 || i < 0)
+        return 0;
+    s->stops[i].state = TASK_DONE;
+    if (trip_finish(&s->trip, i, &e))
+        ui_message(ui, true, "%s", e.msg);
+    clamp_sel(s);
+    ui_message(ui, false, _("%s is done; on to the next stop."), s->stops[i].name);
+    return 0;
+}
+
+/* After the customer's pages: a task that ended there is taken off the route; a chosen
+ * customer's stop asks whether it is done. */
 static void route_reload(struct screen *scr, struct ui *ui)
 {
     struct route_scr *s = me(scr);
     struct err e = {0};
     double lat, lon;
     int changed = 0;
+    if (s->customers) {
+        /* Asked once per visit: "Not yet" closes the dialog without calling back. */
+        s->asking = s->opened;
+        s->opened = -1;
+        if (s->asking >= 0 && s->trip.stops[s->asking].state == TRIP_PENDING) {
+            char title[512];
+            snprintf(title, sizeof title, _("Done with %s?"), s->stops[s->asking].name);
+            struct ui_dialog *d = ui_dialog_new(title, done_pressed, s);
+            ui_dialog_button(d, _("Done"), false);
+            ui_dialog_button(d, _("Not yet"), true);
+            ui_push(ui, &d->base);
+        }
+        return;
+    }
     here(&lat, &lon);
     for (int i = 0; i < s->n; i++) {
         struct task t;
-        if (s->trip.stops[i].state != TRIP_PENDING || tasks_get(ui->db, s->tasks[i].id, &t, &e))
+        if (s->trip.stops[i].state != TRIP_PENDING ||
+            tasks_get(ui->db, s->stops[i].task_id, &t, &e))
             continue;
-        s->tasks[i].state = t.state;
+        s->stops[i].state = t.state;
         if (t.state == TASK_DONE || t.state == TASK_FAILED) {
             trip_finish(&s->trip, i, &e);
             changed = 1;
@@ -182,6 +290,7 @@ static void build_scene(struct route_scr *s, struct map_scene *sc)
              : fix.state == UI_GPS_NOFIX ? _("GPS: no fix")
                                          : _("GPS: n/a"));
     sc->status = s->status;
+    sc->words = ui_map_words();
     free(s->pts);
     s->pts = calloc((size_t)s->n + 1, sizeof *s->pts);
     if (!s->pts)
@@ -189,7 +298,7 @@ static void build_scene(struct route_scr *s, struct map_scene *sc)
     int next = trip_next(&s->trip);
     for (int i = 0; i < s->n; i++) {
         s->pts[i] =
-            (struct map_point){s->tasks[i].lat, s->tasks[i].lon, s->tasks[i].customer_name, 0, 0};
+            (struct map_point){s->stops[i].lat, s->stops[i].lon, s->stops[i].name, 0, 0};
         if (s->trip.stops[i].state != TRIP_PENDING)
             s->pts[i].flags |= MAP_DONE;
     }
@@ -214,13 +323,13 @@ static void leg_text(const struct route_scr *s, int i, char *buf, size_t n)
         snprintf(buf, n, "%s", _("distance and bearing n/a: no GPS fix"));
         return;
     }
-    if (!geo_valid(s->tasks[i].lat, s->tasks[i].lon)) {
+    if (!geo_valid(s->stops[i].lat, s->stops[i].lon)) {
         snprintf(buf, n, "%s", _("distance n/a: the customer has no coordinates"));
         return;
     }
     char d[32];
-    double az = geo_bearing_deg(lat, lon, s->tasks[i].lat, s->tasks[i].lon);
-    geo_format_distance(geo_distance_m(lat, lon, s->tasks[i].lat, s->tasks[i].lon), d, sizeof d);
+    double az = geo_bearing_deg(lat, lon, s->stops[i].lat, s->stops[i].lon);
+    geo_format_distance(geo_distance_m(lat, lon, s->stops[i].lat, s->stops[i].lon), d, sizeof d);
     snprintf(buf, n, _("%s, bearing %.0f° %s"), d, az, geo_compass8(az));
 }
 
@@ -231,11 +340,15 @@ static void draw_card(struct route_scr *s, int y, int w)
     int next = trip_next(&s->trip);
     trip_counts(&s->trip, &pending, &done, &skipped, &unplaced);
     if (next < 0) {
-        ui_put(y, 0, w, s->n ? _("All stops are done.") : _("No tasks on this device."), A_BOLD);
+        ui_put(y, 0, w,
+               s->n          ? _("All stops are done.")
+               : s->customers ? _("None of the chosen customers is in the store.")
+                              : _("No tasks on this device."),
+               A_BOLD);
         ui_put(y + 1, 0, w, "", A_NORMAL);
     } else {
-        snprintf(line, sizeof line, _("Next: %d. %s  %s"), 1, s->tasks[next].customer_name,
-                 s->tasks[next].address);
+        snprintf(line, sizeof line, _("Next: %d. %s  %s"), 1, s->stops[next].name,
+                 s->stops[next].address);
         ui_put(y, 0, w, line, A_BOLD);
         leg_text(s, next, leg, sizeof leg);
         snprintf(line, sizeof line, "   %s", leg);
@@ -245,7 +358,7 @@ static void draw_card(struct route_scr *s, int y, int w)
     if (sel >= 0 && sel != next) {
         leg_text(s, sel, leg, sizeof leg);
         snprintf(line, sizeof line, _("Selected: %d. %s  %s"), s->sel + 1,
-                 s->tasks[sel].customer_name, leg);
+                 s->stops[sel].name, leg);
     } else {
         line[0] = '\0';
     }
@@ -290,9 +403,12 @@ static int open_stop(struct route_scr *s, struct ui *ui, int i)
         ui_message(ui, false, "%s", _("No stops left on the route."));
         return UI_HANDLED | UI_REDRAW;
     }
-    if (s->tasks[i].state == TASK_ASSIGNED && tasks_start(ui->db, s->tasks[i].id, &e) == GW_OK)
-        s->tasks[i].state = TASK_IN_PROGRESS;
-    ui_push(ui, scr_customer_new(ui, s->tasks[i].customer_id));
+    if (s->customers)
+        s->opened = i;
+    else if (s->stops[i].state == TASK_ASSIGNED &&
+             tasks_start(ui->db, s->stops[i].task_id, &e) == GW_OK)
+        s->stops[i].state = TASK_IN_PROGRESS;
+    ui_push(ui, scr_customer_new(ui, s->stops[i].customer_id));
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -323,8 +439,20 @@ static void ask_skip(struct route_scr *s, struct ui *ui)
         ui_message(ui, false, "%s", _("No stops left on the route."));
         return;
     }
-    s->skip_id = s->tasks[i].id;
-    snprintf(title, sizeof title, _("Skip %s?"), s->tasks[i].customer_name);
+    if (s->customers) {
+        struct err e = {0};
+        double lat, lon;
+        here(&lat, &lon);
+        s->stops[i].state = TASK_SKIPPED;
+        if (trip_skip(&s->trip, i, lat, lon, &e))
+            ui_message(ui, true, "%s", e.msg);
+        else
+            ui_message(ui, false, _("Skipped %s; the route was planned again."), s->stops[i].name);
+        clamp_sel(s);
+        return;
+    }
+    s->skip_id = s->stops[i].task_id;
+    snprintf(title, sizeof title, _("Skip %s?"), s->stops[i].name);
     struct ui_dialog *d = ui_dialog_new(title, skip_pressed, s);
     ui_dialog_field(d, _("Reason (required):"), "");
     ui_dialog_button(d, _("Skip"), false);
@@ -422,20 +550,25 @@ static int route_action(struct screen *scr, struct ui *ui, enum ui_action a, int
 
 static void route_crumb(struct screen *scr, struct ui *ui, char *buf, size_t n)
 {
-    (void)scr;
+    struct route_scr *s = me(scr);
     (void)ui;
-    snprintf(buf, n, "%s", _("Route"));
+    if (s->customers)
+        snprintf(buf, n, ngettext("Route of %d customer", "Route of %d customers",
+                                  (unsigned long)s->n), s->n);
+    else
+        snprintf(buf, n, "%s", _("Route"));
 }
 
 static void route_dump(struct screen *scr, FILE *out)
 {
     struct route_scr *s = me(scr);
     int next = trip_next(&s->trip);
+    fprintf(out, "route.mode=%s\n", s->customers ? "customers" : "tasks");
     fprintf(out, "route.stops=%d\nroute.next=%s\nroute.selected=%d\nroute.pinned=%d\n", s->n,
-            next >= 0 ? s->tasks[next].account : "", s->sel, s->trip.n_pinned);
+            next >= 0 ? s->stops[next].account : "", s->sel, s->trip.n_pinned);
     fprintf(out, "route.order=");
     for (int k = 0; k < s->trip.n_order; k++)
-        fprintf(out, "%s%s", k ? "," : "", s->tasks[s->trip.order[k]].account);
+        fprintf(out, "%s%s", k ? "," : "", s->stops[s->trip.order[k]].account);
     fprintf(out, "\n");
 }
 
@@ -445,7 +578,7 @@ static void route_free(struct screen *scr)
     if (s->ready)
         mapview_done(&s->v);
     trip_done(&s->trip);
-    free(s->tasks);
+    free(s->stops);
     free(s->pts);
     free(s->want);
     free(s);
@@ -462,19 +595,30 @@ static const struct screen_ops route_ops = {
     .bar = {ACT_NEXT_STOP, ACT_SKIP, ACT_PIN, ACT_REPLAN, ACT_ZOOM_IN, ACT_ZOOM_OUT},
 };
 
-void ui_route_open(struct ui *ui, const int64_t *task_ids, int n)
+static void open_route(struct ui *ui, int customers, const int64_t *ids, int n)
 {
     struct route_scr *s = calloc(1, sizeof *s);
     if (!s)
         abort();
     s->base.ops = &route_ops;
-    if (task_ids && n > 0) {
+    s->customers = customers;
+    if (ids && n > 0) {
         s->want = calloc((size_t)n, sizeof *s->want);
         if (!s->want)
             abort();
-        memcpy(s->want, task_ids, (size_t)n * sizeof *s->want);
+        memcpy(s->want, ids, (size_t)n * sizeof *s->want);
         s->n_want = n;
     }
     load(s, ui);
     ui_push(ui, &s->base);
+}
+
+void ui_route_open(struct ui *ui, const int64_t *task_ids, int n)
+{
+    open_route(ui, 0, task_ids, n);
+}
+
+void ui_route_open_customers(struct ui *ui, const int64_t *customer_ids, int n)
+{
+    open_route(ui, 1, customer_ids, n);
 }

@@ -5,13 +5,18 @@
  * The box's text goes through query_parse (so "meter:3301 张" works); the form builds the
  * qualified terms itself. The fourth column shows the address unless a term matched a field
  * that is not otherwise visible (capacity, line, voltage): then it shows that field, so the
- * user sees why a row is there. */
+ * user sees why a row is there.
+ *
+ * Mark (Insert, Ctrl-T or the bar) marks customers across searches; with marks, a check
+ * column appears (a tap on it toggles) and Route plans a walk through the marked customers
+ * instead of the day's tasks. */
 #include "gridwalk/config.h"
 
 #include "app/query.h"
 #include "data/customers.h"
 #include "data/search.h"
 #include "ui/internal.h"
+#include "ui/route.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +45,8 @@ struct search_scr {
     int list_h;
     struct search_query q;
     char error[UI_MSG_MAX];
+    int64_t *marked; /* customer ids, in the order they were marked */
+    int n_marked;
 };
 
 static const char *const field_labels[CF_COUNT] = {
@@ -110,6 +117,37 @@ static struct columns columns_for(const struct search_scr *s, int w)
     return c;
 }
 
+static int marked_at(const struct search_scr *s, int64_t id)
+{
+    for (int k = 0; k < s->n_marked; k++)
+        if (s->marked[k] == id)
+            return k;
+    return -1;
+}
+
+/* The check column: two cells when anything is marked, none otherwise. */
+static int mark_width(const struct search_scr *s)
+{
+    return s->n_marked > 0 ? 2 : 0;
+}
+
+static void toggle_mark(struct search_scr *s, struct ui *ui, int row)
+{
+    if (row < 0 || row >= s->nhits)
+        return;
+    const struct customer *c = &s->hits[row].customer;
+    int k = marked_at(s, c->id);
+    if (k >= 0) {
+        memmove(s->marked + k, s->marked + k + 1,
+                (size_t)(s->n_marked - k - 1) * sizeof *s->marked);
+        s->n_marked--;
+    } else if (s->n_marked >= UI_ROUTE_MAX) {
+        ui_message(ui, true, _("A route takes at most %d customers."), UI_ROUTE_MAX);
+    } else {
+        s->marked[s->n_marked++] = c->id;
+    }
+}
+
 static void draw_row(struct search_scr *s, struct ui *ui, int y, const struct columns *col, int i)
 {
     const struct search_hit *h = &s->hits[i];
@@ -119,7 +157,11 @@ static void draw_row(struct search_scr *s, struct ui *ui, int y, const struct co
     attr_t at = sel ? A_REVERSE : A_NORMAL, hl = A_BOLD | A_UNDERLINE;
     for (int k = 0; k < s->q.n; k++)
         needles[k] = s->q.terms[k].text;
-    int x = 0;
+    int x = mark_width(s);
+    if (x) {
+        ui_put(y, 0, x, marked_at(s, c->id) >= 0 ? "✓ " : "  ", at | A_BOLD);
+        ui_hit_add(ui, y, 0, 1, x, ACT_MARK, i + 1); /* 0 is the selection */
+    }
     ui_put_hl(y, x, col->acc - 1, c->account, at, needles, s->q.n, hl);
     x += col->acc;
     ui_put(y, x - 1, 1, " ", at);
@@ -141,7 +183,7 @@ static void draw_row(struct search_scr *s, struct ui *ui, int y, const struct co
                 break;
             }
     ui_put_hl(y, x, col->rest, extra, at, needles, s->q.n, hl);
-    ui_hit_add(ui, y, 0, 1, x + col->rest, ACT_TAP_ROW, i);
+    ui_hit_add(ui, y, mark_width(s), 1, x + col->rest - mark_width(s), ACT_TAP_ROW, i);
 }
 
 static void search_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
@@ -177,13 +219,23 @@ static void search_draw(struct screen *scr, struct ui *ui, int y0, int h, int w)
     else
         snprintf(info, sizeof info, ngettext("%d match", "%d matches", (unsigned long)s->nhits),
                  s->nhits);
+    if (s->n_marked > 0 && !s->error[0]) {
+        size_t l = strlen(info);
+        snprintf(info + l, sizeof info - l,
+                 ngettext("  %d marked: Route walks through it.",
+                          "  %d marked: Route walks through them.", (unsigned long)s->n_marked),
+                 s->n_marked);
+    }
     ui_put(y++, 0, w, info, s->error[0] ? A_BOLD | A_REVERSE : A_NORMAL);
-    struct columns col = columns_for(s, w);
+    int mw = mark_width(s);
+    struct columns col = columns_for(s, w - mw);
     attr_t hd = A_BOLD | A_UNDERLINE;
-    ui_put(y, 0, col.acc, _("Account"), hd);
-    ui_put(y, col.acc, col.name, _("Name"), hd);
-    ui_put(y, col.acc + col.name, col.meter, _("Meter"), hd);
-    ui_put(y, col.acc + col.name + col.meter, col.rest, _("Address"), hd);
+    if (mw)
+        ui_put(y, 0, mw, "✓", hd);
+    ui_put(y, mw, col.acc, _("Account"), hd);
+    ui_put(y, mw + col.acc, col.name, _("Name"), hd);
+    ui_put(y, mw + col.acc + col.name, col.meter, _("Meter"), hd);
+    ui_put(y, mw + col.acc + col.name + col.meter, col.rest, _("Address"), hd);
     y++;
     s->list_h = y0 + h - y;
     ui_list_scroll(&s->list, s->list_h);
@@ -243,6 +295,14 @@ static int search_action(struct screen *scr, struct ui *ui, enum ui_action a, in
         return UI_HANDLED | UI_REDRAW;
     case ACT_SEARCH:
         return UI_HANDLED;
+    case ACT_MARK:
+        toggle_mark(s, ui, arg > 0 ? arg - 1 : s->list.sel);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_ROUTE:
+        if (s->n_marked == 0)
+            return UI_UNHANDLED; /* the day's tasks */
+        ui_route_open_customers(ui, s->marked, s->n_marked);
+        return UI_HANDLED | UI_REDRAW;
     default: {
         int r = ui_list_move(&s->list, a, s->list_h - 1);
         load_more(s, ui);
@@ -289,6 +349,7 @@ static void search_dump(struct screen *scr, FILE *out)
                         s->fields[f].buf);
     fprintf(out, "search.terms=%d\nsearch.hits=%d\nsearch.more=%d\nsearch.sel=%d\n", s->q.n,
             s->nhits, s->more, s->list.sel);
+    fprintf(out, "search.marked=%d\n", s->n_marked);
     for (int i = 0; i < s->nhits && i < 20; i++)
         fprintf(out, "search.hit.%d=%s %s\n", i, s->hits[i].customer.account,
                 s->hits[i].customer.name);
@@ -297,6 +358,7 @@ static void search_dump(struct screen *scr, FILE *out)
 static void search_free(struct screen *scr)
 {
     free(me(scr)->hits);
+    free(me(scr)->marked);
     free(scr);
 }
 
@@ -308,7 +370,7 @@ static const struct screen_ops search_ops = {
     .crumb = search_crumb,
     .dump = search_dump,
     .free = search_free,
-    .bar = {ACT_FORM, ACT_ROUTE},
+    .bar = {ACT_FORM, ACT_ROUTE, ACT_MARK},
 };
 
 struct screen *scr_search_new(struct ui *ui)
@@ -318,7 +380,8 @@ struct screen *scr_search_new(struct ui *ui)
     if (!s)
         abort();
     s->hits = calloc(SEARCH_CAP, sizeof *s->hits);
-    if (!s->hits)
+    s->marked = calloc(UI_ROUTE_MAX, sizeof *s->marked);
+    if (!s->hits || !s->marked)
         abort();
     s->base.ops = &search_ops;
     return &s->base;

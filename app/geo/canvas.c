@@ -421,26 +421,36 @@ static int label_rank(const struct map_scene *s, int i)
     return 3;
 }
 
+const struct map_words canvas_english = {
+    "no coordinates; pin it on site",
+    "distance unknown, no fix",
+    "here",
+    "bearing",
+    "(old fix)",
+    "no position: no fix and no coordinates",
+};
+
 static void info_line(struct canvas *c, const struct map_scene *s)
 {
     if (s->selected < 0 || s->selected >= s->n)
         return;
+    const struct map_words *w = s->words ? s->words : &canvas_english;
     const struct map_point *p = &s->pts[s->selected];
     const char *name = p->label ? p->label : "";
     char buf[512];
     if (!geo_valid(p->lat, p->lon)) {
-        snprintf(buf, sizeof buf, " %s: no coordinates; pin it on site ", name);
+        snprintf(buf, sizeof buf, " %s: %s ", name, w->no_coords);
     } else if (!s->have_self) {
-        snprintf(buf, sizeof buf, " %s: distance unknown, no fix ", name);
+        snprintf(buf, sizeof buf, " %s: %s ", name, w->no_fix);
     } else {
         double az, d = geo_inverse(s->self_lat, s->self_lon, p->lat, p->lon, &az);
         char dist[32];
         geo_format_distance(d, dist, sizeof dist);
         if (isnan(az))
-            snprintf(buf, sizeof buf, " %s: here ", name);
+            snprintf(buf, sizeof buf, " %s: %s ", name, w->here);
         else
-            snprintf(buf, sizeof buf, " %s: %s, bearing %.0f %s%s ", name, dist, az,
-                     geo_compass8(az), s->self_stale ? " (old fix)" : "");
+            snprintf(buf, sizeof buf, " %s: %s, %s %.0f %s%s%s ", name, dist, w->bearing, az,
+                     geo_compass8(az), s->self_stale ? " " : "", s->self_stale ? w->old_fix : "");
     }
     put_text(c, 0, 0, buf, c->cols - 3, CR_INFO);
 }

@@ -61,6 +61,17 @@ struct map_point {
     unsigned flags;
 };
 
+/* The words of the map's own lines; the app passes them in the user's language (this leaf knows
+ * no catalogs). */
+struct map_words {
+    const char *no_coords;   /* "no coordinates; pin it on site" */
+    const char *no_fix;      /* "distance unknown, no fix" */
+    const char *here;        /* "here" */
+    const char *bearing;     /* "bearing" */
+    const char *old_fix;     /* "(old fix)" */
+    const char *no_position; /* "no position: no fix and no coordinates" */
+};
+
 struct map_scene {
     int have_self; /* the device's position is known */
     double self_lat, self_lon;
@@ -72,7 +83,11 @@ struct map_scene {
     int n_route;
     int selected;       /* index into pts, or -1 */
     const char *status; /* optional text for the bottom row (e.g. the GPS state) */
+    const struct map_words *words; /* NULL: English (the command line) */
 };
+
+/* The English words, for scenes that give none. */
+extern const struct map_words canvas_english;
 
 /* A canvas of cols x rows cells (at least 20 x 6). NULL when out of memory or too small. */
 struct canvas *canvas_new(int cols, int rows);

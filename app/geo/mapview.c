@@ -164,12 +164,12 @@ const struct canvas *mapview_render(struct mapview *v, const struct map_scene *s
         return v->canvas;
     }
     /* Nothing to centre on: no fix and no coordinates. Say so instead of drawing a place. */
+    const struct map_words *w = s->words ? s->words : &canvas_english;
     char line[256];
     if (s->selected >= 0 && s->selected < s->n && s->pts[s->selected].label)
-        snprintf(line, sizeof line, " %s: no coordinates; pin it on site ",
-                 s->pts[s->selected].label);
+        snprintf(line, sizeof line, " %s: %s ", s->pts[s->selected].label, w->no_coords);
     else
-        snprintf(line, sizeof line, " no position: no fix and no coordinates ");
+        snprintf(line, sizeof line, " %s ", w->no_position);
     canvas_text(v->canvas, 0, 0, line, CR_INFO);
     if (s->status)
         canvas_text(v->canvas, v->canvas->rows - 1, 0, s->status, CR_INFO);

@@ -182,6 +182,95 @@ static void test_route_opens_and_walks(void **state)
     assert_string_equal(model_value(f, "route.pinned"), "0");
 }
 
+/* The row of the screen showing text, or -1. */
+static int row_of(const char *text)
+{
+    char *s = screen_text();
+    int row = 0, found = -1;
+    for (const char *l = s; *l; row++) {
+        size_t n = strcspn(l, "\n");
+        const char *hit = strstr(l, text);
+        if (hit && hit < l + n) {
+            found = row;
+            break;
+        }
+        l += n + (l[n] == '\n');
+    }
+    free(s);
+    return found;
+}
+
+/* Customers marked on the search screen, without tasks: the route walks through them, asks
+ * after each visit, skips without a reason, and never touches the store's tasks. */
+static void test_route_of_marked_customers(void **state)
+{
+    struct ui_fixture *f = F(state);
+    char step[64];
+    fx_keys(f, "F2 type:33010000");
+    assert_string_equal(model_value(f, "search.hits"), "3");
+    fx_keys(f, "F5 Down Ins");
+    assert_string_equal(model_value(f, "search.marked"), "2");
+    char *s = screen_text();
+    assert_has(s, "2 marked: Route walks through them.");
+    free(s);
+    /* The check column takes taps: unmark the first, mark the third, mark the first again. */
+    char acc[16];
+    snprintf(acc, sizeof acc, "%.10s", model_value(f, "search.hit.0"));
+    int y = row_of(acc);
+    assert_true(y > 0);
+    snprintf(step, sizeof step, "tap:%d,0", y);
+    fx_keys(f, step);
+    assert_string_equal(model_value(f, "search.marked"), "1");
+    snprintf(step, sizeof step, "tap:%d,0 tap:%d,0", y + 2, y);
+    fx_keys(f, step);
+    assert_string_equal(model_value(f, "search.marked"), "3");
+
+    fx_keys(f, "F4");
+    assert_string_equal(model_value(f, "route.mode"), "customers");
+    assert_string_equal(model_value(f, "route.stops"), "3");
+    s = screen_text();
+    assert_has(s, "Route of 3 customers");
+    assert_has(s, "3 to go, 0 done, 0 skipped, 0 without coordinates");
+    assert_has(s, "distance and bearing n/a: no GPS fix");
+    free(s);
+
+    /* A visit: the customer's page opens; back on the route, Done moves on. */
+    char first[16];
+    snprintf(first, sizeof first, "%s", model_value(f, "route.next"));
+    fx_keys(f, "N");
+    char *m = fx_model(f);
+    char want[64];
+    snprintf(want, sizeof want, "customer.account=%s\n", first);
+    assert_has(m, want);
+    free(m);
+    fx_keys(f, "Esc");
+    s = screen_text();
+    assert_has(s, "Done with ");
+    free(s);
+    fx_keys(f, "Enter");
+    assert_string_not_equal(model_value(f, "route.next"), first);
+    s = screen_text();
+    assert_has(s, "2 to go, 1 done, 0 skipped");
+    free(s);
+
+    /* Not yet keeps the stop; Skip takes it off without asking for a reason. */
+    char second[16];
+    snprintf(second, sizeof second, "%s", model_value(f, "route.next"));
+    fx_keys(f, "N Esc Esc");
+    assert_string_equal(model_value(f, "route.next"), second);
+    fx_keys(f, "x");
+    s = screen_text();
+    assert_has(s, "1 to go, 1 done, 1 skipped");
+    free(s);
+    /* Nothing of this touched the day's tasks. */
+    assert_int_equal(fx_count(f, "SELECT count(*) FROM tasks WHERE state IN "
+                                 "('in-progress','skipped') OR route_pos IS NOT NULL"),
+                     0);
+    /* Back on the search, the marks are still there for the next walk. */
+    fx_keys(f, "F2");
+    assert_string_equal(model_value(f, "search.marked"), "3");
+}
+
 static void test_route_goldens_zh(void **state)
 {
     struct ui_fixture *f = F(state);
@@ -254,6 +343,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_route_opens_and_walks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_route_of_marked_customers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_route_goldens_zh, setup_zh, teardown),
         cmocka_unit_test_setup_teardown(test_map_goldens_zh, setup_zh, teardown),
         cmocka_unit_test_setup_teardown(test_map_taps, setup, teardown),
