@@ -27,10 +27,27 @@ static void add_root(struct photo_pick_roots *r, const char *dir)
     r->n++;
 }
 
+/* Removable media: where udisks and the usual automounters put USB sticks and SD cards.
+ * GRIDWALK_MEDIA_DIRS set (even empty) replaces these: a kiosk image that mounts elsewhere,
+ * and tests that must not depend on what this machine has under /media. */
+static int media_folders(char out[3][4096])
+{
+    const char *user = getenv("USER");
+    int n = 0;
+    if (getenv("GRIDWALK_MEDIA_DIRS"))
+        return 0;
+    if (user && *user) {
+        snprintf(out[n++], 4096, "/media/%s", user);
+        snprintf(out[n++], 4096, "/run/media/%s", user);
+    }
+    snprintf(out[n++], 4096, "%s", "/media");
+    return n;
+}
+
 void photo_pick_roots_init(struct photo_pick_roots *r, const char *configured)
 {
     char buf[4096];
-    const char *home = getenv("HOME"), *user = getenv("USER");
+    const char *home = getenv("HOME");
     r->dirs = NULL;
     r->n = 0;
     if (configured) {
@@ -44,14 +61,41 @@ void photo_pick_roots_init(struct photo_pick_roots *r, const char *configured)
         snprintf(buf, sizeof buf, "%s/Pictures", home);
         add_root(r, buf);
     }
-    /* Removable media: where udisks and the usual automounters put USB sticks and SD cards. */
-    if (user) {
-        snprintf(buf, sizeof buf, "/media/%s", user);
-        add_root(r, buf);
-        snprintf(buf, sizeof buf, "/run/media/%s", user);
-        add_root(r, buf);
+    char mounts[3][4096];
+    int nm = media_folders(mounts);
+    for (int i = 0; i < nm; i++)
+        add_root(r, mounts[i]);
+    const char *env = getenv("GRIDWALK_MEDIA_DIRS");
+    if (env && *env) {
+        char *copy = strdup(env), *save = NULL;
+        if (!copy)
+            abort();
+        for (char *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+            add_root(r, tok);
+        free(copy);
     }
-    add_root(r, "/media");
+}
+
+int photo_pick_is_media(const char *dir)
+{
+    char mounts[3][4096], real[PATH_MAX];
+    int nm = media_folders(mounts);
+    for (int i = 0; i < nm; i++)
+        if (realpath(mounts[i], real) && strcmp(real, dir) == 0)
+            return 1;
+    const char *env = getenv("GRIDWALK_MEDIA_DIRS");
+    if (env && *env) {
+        char *copy = strdup(env), *save = NULL;
+        int found = 0;
+        if (!copy)
+            abort();
+        for (char *tok = strtok_r(copy, ":", &save); tok && !found;
+             tok = strtok_r(NULL, ":", &save))
+            found = realpath(tok, real) && strcmp(real, dir) == 0;
+        free(copy);
+        return found;
+    }
+    return 0;
 }
 
 void photo_pick_roots_done(struct photo_pick_roots *r)
@@ -118,7 +162,9 @@ int photo_pick_list(const struct photo_pick_roots *r, const char *dir,
         *n = r->n;
         return GW_OK;
     }
-    if (!realpath(dir, real) || !inside(r, real))
+    if (!realpath(dir, real))
+        return err_set(e, GW_EIO, "cannot open folder %s: %s", dir, strerror(errno));
+    if (!inside(r, real))
         return err_set(e, GW_EINVAL, "%s is outside the photo folders this device may use", dir);
     DIR *d = opendir(real);
     if (!d)

@@ -22,10 +22,15 @@ struct photo_pick_roots {
 
 /* Builds the roots: each existing folder of `configured` (a ':'-separated list, e.g. the
  * photo.dirs setting or $GRIDWALK_PHOTO_DIRS; NULL: $HOME/Pictures) plus the removable-media
- * mount folders that exist (/media/$USER, /run/media/$USER, /media). Missing folders are
- * skipped, so the result may be empty. Release with photo_pick_roots_done(). */
+ * mount folders that exist (/media/$USER, /run/media/$USER, /media; $GRIDWALK_MEDIA_DIRS, a
+ * ':' list, replaces them when set, even empty). Missing folders are skipped, so the result
+ * may be empty. Release with photo_pick_roots_done(). */
 void photo_pick_roots_init(struct photo_pick_roots *r, const char *configured);
 void photo_pick_roots_done(struct photo_pick_roots *r);
+
+/* 1 when dir (a resolved root) is one of the removable-media mount folders, so the chooser
+ * can call it that rather than a configured folder. */
+int photo_pick_is_media(const char *dir);
 
 struct photo_pick_item {
     char name[256];
@@ -37,7 +42,7 @@ struct photo_pick_item {
 
 /* Lists dir (NULL: the roots themselves): sub-folders first, then JPEG/PNG files by name,
  * hidden entries left out, at most PHOTO_PICK_MAX_ITEMS. GW_EINVAL when dir is outside every
- * root, GW_EIO when it cannot be read. *items is malloc'd (free()). */
+ * root, GW_EIO when it is gone or cannot be read. *items is malloc'd (free()). */
 int photo_pick_list(const struct photo_pick_roots *r, const char *dir,
                     struct photo_pick_item **items, int *n, struct err *e);
 

@@ -70,10 +70,18 @@
       N_("show open tasks, all, or those in one state"))                                           \
     X(ACT_SYNC, "sync", 'y', UI_KEY(KEY_F(12)), N_("Sync"),                                          \
       N_("what waits to be sent, the sync agent's progress and every failure (F12)"))             \
-    X(ACT_SYNC_NOW, "send-now", 'u', 0, N_("Send"), N_("wake the sync agent to send now"))        \
+    X(ACT_SYNC_NOW, "send-now", 'U', 0, N_("Send"), N_("wake the sync agent to send now"))        \
     X(ACT_RETRY, "retry-held", 'T', 0, N_("Retry"),                                                \
       N_("try the failed and held items again now"))                                               \
-    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))
+    X(ACT_REDRAW, "redraw", UI_CTRL('l'), 0, N_("Redraw"), N_("redraw the screen"))             \
+    X(ACT_PICK_MARK, "pick-select", 'm', 0, N_("Select"),                                          \
+      N_("file chooser: select or unselect the picture (Space, m)"))                               \
+    X(ACT_PICK_ALL, "pick-all", 'A', 0, N_("All"),                                                 \
+      N_("file chooser: select every picture in the folder, or none"))                             \
+    X(ACT_PICK_PARENT, "pick-parent", 'u', 0, N_("Parent"),                                        \
+      N_("file chooser: go up one folder (Backspace, Left)"))                                      \
+    X(ACT_PICK_IMPORT, "pick-import", 'i', 0, N_("Import"),                                        \
+      N_("file chooser: import the selected pictures"))
 
 /* A tap on a map area carries the cell tapped, relative to the area's top left corner. */
 #define UI_TAP_MAP_ARG(row, col) (((row) << 12) | (col))

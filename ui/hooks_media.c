@@ -4,9 +4,9 @@
  * A press starts a job and registers its wake-up pipe with the loop; progress goes to the
  * status line, each failed item is said there, and the end reloads the screens (the new photos
  * appear in the folder). Only one job runs at a time: the camera and the scanner are single
- * devices. "Pick file" asks for a file or a folder inside the configured pick folders (the
- * chooser's roots: [paths] pick_folders, removable media); a folder imports every JPEG/PNG in
- * it. Settings come from the app's config file first, then the store's. */
+ * devices. "Pick file" opens the file chooser (scr_pick.c) over the configured pick folders
+ * and removable media; its selection becomes one job. Settings come from the app's config
+ * file first, then the store's. */
 #include "gridwalk/config.h"
 
 #include "app/config.h"
@@ -19,7 +19,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 struct media_run {
     struct ui *ui;
@@ -118,70 +117,13 @@ static int scan(const struct ui_hook_target *t, void *ctx, struct err *e)
     return start(t->ui, t->entry_id, t->folder, PHOTO_JOB_SCAN, NULL, 0, e);
 }
 
-struct pick {
-    int64_t entry_id;
-    char folder[16];
-};
-
-/* A file imports that file; a folder imports every picture in it (multiple selection). */
-static int pick_pressed(struct ui *ui, struct ui_dialog *d, int button, void *ctx)
+static int pick_import(struct ui *ui, int64_t entry_id, const char *folder,
+                       const char *const *files, int n, struct err *e)
 {
-    struct pick *p = ctx;
-    struct err e = {0};
-    int rc = 0;
-    if (button != 0) {
-        free(p);
-        return 0;
-    }
-    const char *path = d->fields[0].buf;
-    struct photo_pick_roots roots;
-    struct photo_pick_item *items = NULL;
-    int n = 0;
-    struct stat sb;
-    if (photo_pick_roots_for(ui->db, ui->cfg->pick_folders, &roots, &e)) {
-        snprintf(d->error, sizeof d->error, "%s", e.msg);
-        return 1;
-    }
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        if (photo_pick_list(&roots, path, &items, &n, &e)) {
-            snprintf(d->error, sizeof d->error, "%s", e.msg);
-            rc = 1;
-            goto out;
-        }
-        const char **files = calloc((size_t)n + 1, sizeof *files);
-        int nf = 0;
-        if (!files)
-            abort();
-        for (int i = 0; i < n; i++)
-            if (!items[i].is_dir)
-                files[nf++] = items[i].path;
-        if (nf == 0) {
-            snprintf(d->error, sizeof d->error, "%s", _("no JPEG or PNG pictures in that folder"));
-            rc = 1;
-        } else if (start(ui, p->entry_id, p->folder, PHOTO_JOB_FILES, files, nf, &e)) {
-            snprintf(d->error, sizeof d->error, "%s", e.msg);
-            rc = 1;
-        }
-        free(files);
-    } else if (!photo_pick_allowed(&roots, path)) {
-        snprintf(d->error, sizeof d->error, "%s",
-                 _("not a JPEG or PNG picture in the folders this device may use"));
-        rc = 1;
-    } else {
-        const char *files[1] = {path};
-        if (start(ui, p->entry_id, p->folder, PHOTO_JOB_FILES, files, 1, &e)) {
-            snprintf(d->error, sizeof d->error, "%s", e.msg);
-            rc = 1;
-        }
-    }
-out:
-    free(items);
-    photo_pick_roots_done(&roots);
-    if (!rc)
-        free(p);
-    return rc;
+    return start(ui, entry_id, folder, PHOTO_JOB_FILES, files, n, e);
 }
 
+/* The chooser (scr_pick.c) over the roots: browse, tick pictures in any folders, import. */
 static int pick_file(const struct ui_hook_target *t, void *ctx, struct err *e)
 {
     (void)ctx;
@@ -189,17 +131,7 @@ static int pick_file(const struct ui_hook_target *t, void *ctx, struct err *e)
     int rc = photo_pick_roots_for(t->ui->db, t->ui->cfg->pick_folders, &roots, e);
     if (rc)
         return rc;
-    struct pick *p = calloc(1, sizeof *p);
-    if (!p)
-        abort();
-    p->entry_id = t->entry_id;
-    snprintf(p->folder, sizeof p->folder, "%s", t->folder ? t->folder : "appearance");
-    struct ui_dialog *d = ui_dialog_new(_("Pick a picture (a folder takes all of it)"),
-                                        pick_pressed, p);
-    ui_dialog_field(d, _("File or folder:"), roots.n > 0 ? roots.dirs[0] : "");
-    ui_dialog_button(d, _("Import"), false);
-    ui_dialog_button(d, _("Cancel"), true);
-    ui_push(t->ui, &d->base);
+    ui_push(t->ui, scr_pick_new(t->ui, &roots, t->entry_id, t->folder, pick_import));
     photo_pick_roots_done(&roots);
     return GW_OK;
 }

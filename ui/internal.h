@@ -209,6 +209,15 @@ struct screen *scr_today_new(struct ui *ui);
 /* True when the device has tasks (cancelled ones aside): Today is then the first screen. */
 bool scr_today_wanted(struct ui *ui);
 
+/* The file chooser (scr_pick.c): takes over roots (emptied here). fn imports the selected
+ * resolved paths into entry_id's folder; it returns non-zero with a message in e to keep the
+ * chooser open, else the chooser closes. */
+struct photo_pick_roots;
+typedef int (*ui_pick_fn)(struct ui *ui, int64_t entry_id, const char *folder,
+                          const char *const *files, int n, struct err *e);
+struct screen *scr_pick_new(struct ui *ui, struct photo_pick_roots *roots, int64_t entry_id,
+                            const char *folder, ui_pick_fn fn);
+
 /* Shared dialogs (dialogs.c): remove with a reason; ask the folder for a capture. */
 typedef int (*ui_remove_fn)(struct ui *ui, int64_t id, const char *reason, struct err *e);
 void ui_ask_remove(struct ui *ui, const char *what, const char *name, int64_t id, ui_remove_fn fn);

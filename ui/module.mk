@@ -23,3 +23,8 @@ test_today_MODULES := ui app geo data
 UNIT_TESTS += test_ui_sync
 test_ui_sync_SRCS := tests/unit/test_ui_sync.c tests/unit/ui_fixture.c
 test_ui_sync_MODULES := ui app geo data
+
+# The file chooser behind "Pick file", through the real hook and photo job (media).
+UNIT_TESTS += test_pick
+test_pick_SRCS := tests/unit/test_pick.c tests/unit/ui_fixture.c
+test_pick_MODULES := ui app geo data media

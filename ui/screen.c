@@ -439,9 +439,17 @@ int ui_feed_key(struct ui *ui, int key)
         return UI_HANDLED | UI_REDRAW;
     if (key == UI_KEY(KEY_MOUSE)) {
         MEVENT ev;
-        if (getmouse(&ev) == OK &&
-            (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+        if (getmouse(&ev) != OK)
+            return UI_HANDLED;
+        if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED))
             return ui_feed_tap(ui, ev.y, ev.x);
+        /* The wheel (and a two-finger swipe on a touch pad) moves through lists. */
+        if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+            int r = UI_HANDLED;
+            for (int i = 0; i < 3; i++)
+                r |= dispatch(ui, ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN, 0);
+            return r | UI_REDRAW;
+        }
         return UI_HANDLED;
     }
     if (key >= UI_KEY(KEY_F(1)) && key <= UI_KEY(KEY_F(10))) {
@@ -561,7 +569,9 @@ int ui_run(struct db *db, const struct config *cfg, struct err *e)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     set_escdelay(25);
-    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+                  BUTTON5_PRESSED,
+              NULL);
     mouseinterval(0);
 
     ui = ui_new(db, cfg);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # media-tui.sh - the entry page's buttons in the real app (tmux): "File" imports the pictures
-# of a folder inside the configured pick folders on a worker thread with progress on the
+# ticked in the chooser (All of a pick folder here) on a worker thread with progress on the
 # status line, "Scan" scans a page from the SANE test backend, "Photo" without a camera says
 # so plainly and keeps "pick from file" in view; the photos land with their outbox rows.
 . "${GRIDWALK_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
@@ -11,7 +11,7 @@ mkdir -p "$work/pics" "$XDG_CONFIG_HOME/gridwalk"
 for p in $(dpkg -L ukui-wallpapers | grep -i '\.jpg$' | head -2); do cp "$p" "$work/pics/"; done
 printf '[paths]\npick_folders=%s\n[photo]\nlong_edge=800\n' "$work/pics" >"$XDG_CONFIG_HOME/gridwalk/config.ini"
 bash "$GRIDWALK_TOP/scripts/rig-sane" "$work/sane" plain
-start_app SANE_CONFIG_DIR="$work/sane"
+start_app SANE_CONFIG_DIR="$work/sane" GRIDWALK_MEDIA_DIRS=
 
 keys 李四
 wait_for 5 screen_has "3301000002 李四"
@@ -34,9 +34,13 @@ ok "an entry is open" wait_for 5 screen_has 'created.'
 keys f
 ok "File asks which folder" wait_for 5 screen_has "Into which folder?"
 keys Enter
-ok "then for a picture or a folder, starting in the pick folder" wait_for 5 screen_has "$work/pics"
+ok "then the chooser lists the pick folder" wait_for 5 screen_has "$work/pics"
 keys Enter
-ok "the folder's two pictures are stored" wait_for 30 screen_has "2 stored"
+wait_for 5 screen_has "Modified"
+keys A
+ok "All ticks the folder's two pictures" wait_for 5 screen_has "2 selected"
+keys i
+ok "Import stores them" wait_for 30 screen_has "2 stored"
 ok "two file photos with their outbox rows" test "$(count "SELECT count(*) FROM photos p JOIN outbox o ON o.entity_uuid = p.uuid WHERE p.source='file' AND p.width=800")" = 2
 
 keys s

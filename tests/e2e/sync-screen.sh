@@ -29,7 +29,7 @@ ok "F12 opens the sync screen" wait_for 5 screen_has "Next try"
 ok "  ...saying the hub was not reachable" screen_has "not reachable at the last try"
 ok "  ...with the agent's own words" screen_has "cannot reach the hub at $dead"
 ok "  ...and that the items wait in the queue" screen_has "Waiting: 2 queued"
-keys u
+keys U
 ok "Send now says no agent is running" wait_for 5 screen_has "No sync agent is running"
 
 # A hub appears; the agent (run once, as the timer would) sends everything.

@@ -4,6 +4,7 @@
 #include "gridwalk/config.h"
 
 #include "tests/unit/ui_fixture.h"
+#include "ui/actions.h"
 #include "ui/hooks.h"
 #include "ui/loop_internal.h"
 
@@ -557,9 +558,30 @@ static int zh_setup(void **state)
     return rc;
 }
 
+/* Two actions on one key: the second could never be reached from the keyboard. */
+static void test_keys_unique(void **state)
+{
+    (void)state;
+    int keys[2 * ACT_COUNT], n = 0;
+    for (int a = 1; a < ACT_COUNT; a++) {
+        int k[2];
+        ui_action_keys((enum ui_action)a, &k[0], &k[1]);
+        for (int j = 0; j < 2; j++) {
+            if (!k[j])
+                continue;
+            for (int i = 0; i < n; i++)
+                if (keys[i] == k[j])
+                    fail_msg("key %d is bound twice (the second time to %s)", k[j],
+                             ui_action_name((enum ui_action)a));
+            keys[n++] = k[j];
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys_unique),
         cmocka_unit_test_setup_teardown(test_start_screen, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_each_field, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_form_combined, fixture_setup, fixture_teardown),

@@ -133,7 +133,7 @@ static void test_retry_and_wake(void **state)
     assert_int_equal(mkfifo(fifo, 0600), 0);
     int fd = open(fifo, O_RDONLY | O_NONBLOCK);
     assert_true(fd >= 0);
-    fx_keys(f, "u");
+    fx_keys(f, "U");
     s = screen_text();
     assert_has(s, "The sync agent was woken");
     free(s);

@@ -149,13 +149,17 @@ void fx_golden(struct ui_fixture *f, const char *name, int attrs)
     char *got = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&got, &len);
-    (void)f;
     ui_dump_screen(mem);
     if (attrs) {
         fputs("-- attributes --\n", mem);
         ui_dump_attrs(mem);
     }
     fclose(mem);
+    /* Screens that show files under the scratch folder (the file chooser): its random
+     * mkdtemp suffix becomes XXXXXX, keeping every column where it was. */
+    size_t dl = strlen(f->dir);
+    for (char *p = got; dl > 6 && (p = strstr(p, f->dir)) != NULL; p += dl)
+        memset(p + dl - 6, 'X', 6);
     compare_golden(got, name, "txt");
 }
 
