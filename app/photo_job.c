@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+static atomic_int stuck_jobs;
+
 struct photo_job {
     struct photo_job_request rq;
     char **files;
@@ -25,6 +27,8 @@ struct photo_job {
     int pipe_r, pipe_w;
     atomic_int cancel;
     pthread_mutex_t lock;
+    int finished;  /* the worker has returned (under lock) */
+    int abandoned; /* nobody waits for the worker: it frees the job (under lock) */
     struct photo_event *q;
     size_t qn, qcap, qhead;
     int item, items;
@@ -97,6 +101,8 @@ static void on_page(void *c, int page, const struct photo_stored *p)
     stored(j, p);
     j->item = page + 1;
 }
+
+static void release(struct photo_job *j);
 
 static void *run(void *arg)
 {
@@ -171,6 +177,14 @@ out:
     done.item = j->item;
     done.items = j->items;
     push(j, &done);
+    pthread_mutex_lock(&j->lock);
+    j->finished = 1;
+    int orphan = j->abandoned;
+    pthread_mutex_unlock(&j->lock);
+    if (orphan) {
+        release(j);
+        atomic_fetch_sub(&stuck_jobs, 1);
+    }
     return NULL;
 }
 
@@ -257,6 +271,39 @@ void photo_job_free(struct photo_job *j)
         photo_job_cancel(j);
         pthread_join(j->thread, NULL);
     }
+    release(j);
+}
+
+void photo_job_abandon(struct photo_job *j)
+{
+    if (!j)
+        return;
+    photo_job_cancel(j);
+    /* The worker may free j the moment the lock is released: keep the thread id apart (an
+     * exited thread's id stays valid until it is detached). */
+    pthread_t t = j->thread;
+    pthread_mutex_lock(&j->lock);
+    int finished = j->finished || !j->started;
+    if (!finished) {
+        j->abandoned = 1;
+        atomic_fetch_add(&stuck_jobs, 1);
+    }
+    pthread_mutex_unlock(&j->lock);
+    if (finished) {
+        photo_job_free(j);
+        return;
+    }
+    pthread_detach(t);
+}
+
+int photo_job_stuck(void)
+{
+    return atomic_load(&stuck_jobs);
+}
+
+/* Frees everything of a job whose worker is done or never started. */
+static void release(struct photo_job *j)
+{
     if (j->pipe_r >= 0)
         close(j->pipe_r);
     if (j->pipe_w >= 0)

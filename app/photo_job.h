@@ -106,4 +106,13 @@ void photo_job_cancel(struct photo_job *j);
 /* Cancels if still running, waits for the thread, releases everything; NULL is fine. */
 void photo_job_free(struct photo_job *j);
 
+/* Gives up on a job whose worker does not come back (a scanner or camera driver stuck inside
+ * its library call, which no cancel flag reaches): cancels it, detaches the worker and
+ * returns at once, so the app goes on and can quit. If the worker ever returns it frees the
+ * job itself. j must not be used afterwards; its fd must already be off the poll loop. */
+void photo_job_abandon(struct photo_job *j);
+
+/* How many abandoned workers have not come back yet (the device may still be held). */
+int photo_job_stuck(void);
+
 #endif

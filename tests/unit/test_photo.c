@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <glob.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static char scratch[64], dbpath[300], photo[300];
@@ -547,6 +549,83 @@ static void test_worker_job_files_and_scan(void **state)
 }
 
 /* The one call the entry page's buttons make: everything from the store's settings. */
+/* Whether another thread of this process is inside openat(2) (Linux: the first number of
+ * /proc/self/task/TID/syscall is the call it is blocked in). */
+static int thread_in_openat(void)
+{
+    glob_t g;
+    int found = 0;
+    if (glob("/proc/self/task/*/syscall", 0, NULL, &g) != 0)
+        return 0;
+    for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+        FILE *f = fopen(g.gl_pathv[i], "r");
+        long nr = -1;
+        if (f && fscanf(f, "%ld", &nr) == 1 && nr == SYS_openat)
+            found = 1;
+        if (f)
+            fclose(f);
+    }
+    globfree(&g);
+    return found;
+}
+
+/* A worker stuck inside a system call (here a blocking open() of a FIFO nobody writes, as a
+ * scanner driver stuck in its read) ignores the cancel flag. Abandoning it returns at once and
+ * counts it as stuck; once the call returns, the worker frees the job by itself. */
+static void test_abandon_stuck_worker(void **state)
+{
+    (void)state;
+    struct db *db = fixture_db();
+    db_close(db);
+    char fifo[400];
+    snprintf(fifo, sizeof fifo, "%s/stuck.jpg", scratch);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *files[] = {fifo};
+    struct photo_job_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.kind = PHOTO_JOB_FILES;
+    rq.db_path = dbpath;
+    rq.entry = "e0000000-0000-4000-8000-000000000001";
+    rq.folder = "appearance";
+    photo_config_defaults(&rq.cfg);
+    photo_position_unknown(&rq.pos);
+    rq.files = files;
+    rq.nfiles = 1;
+    struct photo_job *j = NULL;
+    struct err e = {0};
+    assert_int_equal(photo_job_start(&rq, &j, &e), 0);
+    /* Wait until the worker sits in open(), then cancel: that changes nothing. */
+    int blocked = 0;
+    for (int i = 0; i < 200 && !blocked; i++) {
+        blocked = thread_in_openat();
+        if (!blocked)
+            usleep(25 * 1000);
+    }
+    assert_true(blocked);
+    photo_job_cancel(j);
+    struct pollfd pf = {photo_job_fd(j), POLLIN, 0};
+    struct photo_event ev;
+    int ended = 0;
+    for (int i = 0; i < 5 && !ended; i++)
+        if (poll(&pf, 1, 100) > 0)
+            while (photo_job_next(j, &ev))
+                ended |= ev.kind == PHOTO_EV_DONE;
+    assert_false(ended);
+    assert_int_equal(photo_job_stuck(), 0);
+    photo_job_abandon(j);
+    assert_int_equal(photo_job_stuck(), 1);
+    /* The call returns (a writer comes and goes): the worker ends and frees the job. */
+    int w = open(fifo, O_WRONLY);
+    assert_true(w >= 0);
+    close(w);
+    for (int i = 0; i < 100 && photo_job_stuck() > 0; i++)
+        usleep(50 * 1000);
+    assert_int_equal(photo_job_stuck(), 0);
+    assert_int_equal(media_files(), 0);
+    unlink(fifo);
+}
+
 static void test_job_for_entry_from_settings(void **state)
 {
     (void)state;
@@ -713,6 +792,7 @@ int main(void)
         cmocka_unit_test_setup(test_worker_job_files_and_scan, reset),
         cmocka_unit_test(test_picker_stays_inside_its_folders),
         cmocka_unit_test_setup(test_job_for_entry_from_settings, reset),
+        cmocka_unit_test_setup(test_abandon_stuck_worker, reset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
