@@ -455,10 +455,37 @@ static void http_date(const char *iso, char *out, size_t n)
     strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+/* A text file of the tree (remarks.txt, a reading): made now, with the hash of its bytes as
+ * its ETag, the same as the listing showed. */
+static enum MHD_Result send_text(struct hub_http *h, struct MHD_Connection *c,
+                                 const struct tree_node *t, int head)
+{
+    struct err e = {0};
+    char *text = NULL, lm[64], etag[80], sha[WIRE_SHA_LEN];
+    size_t len = 0;
+    if (tree_text(h->hs, t, &text, &len, &e))
+        return send_error(c, e.code == GW_ENOTFOUND ? 404 : 503, "not-found", "%s", e.msg);
+    wire_sha256_hex(text, len, sha);
+    /* For HEAD libmicrohttpd sends the headers (with this Content-Length) and no body. */
+    (void)head;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, WIRE_HEADER, WIRE_VERSION);
+    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+    http_date(t->mtime, lm, sizeof lm);
+    MHD_add_response_header(r, "Last-Modified", lm);
+    snprintf(etag, sizeof etag, "\"%s\"", sha);
+    MHD_add_response_header(r, "ETag", etag);
+    enum MHD_Result ok = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
 static enum MHD_Result send_file(struct hub_http *h, struct MHD_Connection *c,
                                  const struct tree_node *t, int head)
 {
     char path[4096], lm[64];
+    if (t->file != TF_PHOTO)
+        return send_text(h, c, t, head);
     hub_blob_path(h->hs, t->sha, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
@@ -603,6 +630,20 @@ static int zip_add(struct hub_http *h, struct req *q, struct archive *a, const s
                 rc = zip_add(h, q, a, t, path, e);
             continue;
         }
+        if (t->file != TF_PHOTO) {
+            char *text = NULL;
+            size_t len = 0;
+            if ((rc = tree_text(h->hs, t, &text, &len, e)))
+                break;
+            archive_entry_set_filetype(ent, AE_IFREG);
+            archive_entry_set_perm(ent, 0644);
+            archive_entry_set_size(ent, (la_int64_t)len);
+            if (archive_write_header(a, ent) != ARCHIVE_OK ||
+                (len && archive_write_data(a, text, len) != (la_ssize_t)len))
+                rc = err_set(e, GW_EIO, "zip: %s", archive_error_string(a));
+            free(text);
+            continue;
+        }
         hub_blob_path(h->hs, t->sha, blob, sizeof blob);
         int fd = open(blob, O_RDONLY | O_CLOEXEC);
         struct stat sb;
@@ -683,9 +724,10 @@ static void dav_response(struct sbuf *b, const char *href, const struct tree_nod
     if (t->level == TL_FILE)
         sbuf_printf(b,
                     "<D:resourcetype/><D:getcontentlength>%" PRId64 "</D:getcontentlength>"
-                    "<D:getcontenttype>image/jpeg</D:getcontenttype>"
+                    "<D:getcontenttype>%s</D:getcontenttype>"
                     "<D:getetag>\"%s\"</D:getetag>",
-                    t->size, t->sha);
+                    t->size, t->file == TF_PHOTO ? "image/jpeg" : "text/plain; charset=utf-8",
+                    t->sha);
     else
         sbuf_printf(b, "<D:resourcetype><D:collection/></D:resourcetype>");
     sbuf_printf(b, "</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>\n");

@@ -132,16 +132,25 @@ enum hub_ingest hub_ingest_record(struct hub_store *hs, int64_t device_id, json_
 /* --- the evidence tree, level by level (hub_tree.c builds names and paths on these) ---
  * Each query calls row(ctx, cols) per row; column meanings are given per function. */
 typedef void (*hub_row_fn)(void *ctx, const char *const *cols);
-/* Customers with live evidence a user may see: account, name, newest update. */
+/* Customers with live evidence (folders or readings) a user may see: account, name, newest
+ * update. */
 int hub_q_customers(struct hub_store *hs, const struct hub_user *u, const char *account,
                     hub_row_fn row, void *ctx, struct err *e);
 /* Live folders of a customer's category: uuid, name, updated_at. */
 int hub_q_folders(struct hub_store *hs, const char *account, int category, hub_row_fn row,
                   void *ctx, struct err *e);
 /* Live entries (newest version) of a folder changed since `since` ("" = all): uuid, name,
- * updated_at, appearance_remark, nameplate_remark, version. */
+ * updated_at, appearance_remark, nameplate_remark, version, created_at, lat, lon, accuracy_m
+ * (unknown numbers are ""). */
 int hub_q_entries(struct hub_store *hs, const char *folder_uuid, const char *since,
                   hub_row_fn row, void *ctx, struct err *e);
+/* The newest version of one entry, same columns as hub_q_entries; no row if unknown. */
+int hub_q_entry(struct hub_store *hs, const char *uuid, hub_row_fn row, void *ctx,
+                struct err *e);
+/* A customer's meter readings (uuid NULL = all, else that one) read since `since` ("" or
+ * NULL = all), oldest first: uuid, read_at, payload (the device's JSON, whole). */
+int hub_q_readings(struct hub_store *hs, const char *account, const char *uuid,
+                   const char *since, hub_row_fn row, void *ctx, struct err *e);
 /* Live photos of an entry's sub-folder: uuid, sha256, bytes, taken_at. */
 int hub_q_photos(struct hub_store *hs, const char *entry_uuid, const char *sub, hub_row_fn row,
                  void *ctx, struct err *e);

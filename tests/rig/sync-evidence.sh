@@ -27,7 +27,7 @@ PH=$(sqlite3 "$TAB" "SELECT entity_uuid FROM outbox WHERE kind = 'photo' ORDER B
 TOMB=$(python3 -c 'import json,sys,uuid; print(json.dumps({"records":[{"id":str(uuid.uuid4()),"kind":"tombstone","entity_uuid":sys.argv[1],"payload":{"kind":"photo","uuid":sys.argv[1],"reason":"wrong customer","deleted_at":"2026-11-22T12:00:00.000Z"},"blobs":[]}]}))' "$PH")
 ok "a tombstone for a photo is stored" test "$(post "$TOMB")" = 200
 "$HUB" pull --data "$D" --customer 1001 --out "$SYNC_TMP/pull3" >/dev/null
-ok "  ...and the photo is no longer in the tree" test "$(find "$SYNC_TMP/pull3" -type f | wc -l)" = 11
+ok "  ...and the photo is no longer in the tree" test "$(find "$SYNC_TMP/pull3" -type f | wc -l)" = 14
 tap_done; }
 echo "north-pw-123" | "$HUB" user add north --role supervisor --region north --data "$D" 2>/dev/null
 hub_start "$D" || { tap_fail "hub starts"; ok "PROPFIND on /dav without its slash answers the root" test "$(curl -s -o /dev/null -w '%{http_code}' \
@@ -50,7 +50,7 @@ PH=$(sqlite3 "$TAB" "SELECT entity_uuid FROM outbox WHERE kind = 'photo' ORDER B
 TOMB=$(python3 -c 'import json,sys,uuid; print(json.dumps({"records":[{"id":str(uuid.uuid4()),"kind":"tombstone","entity_uuid":sys.argv[1],"payload":{"kind":"photo","uuid":sys.argv[1],"reason":"wrong customer","deleted_at":"2026-11-22T12:00:00.000Z"},"blobs":[]}]}))' "$PH")
 ok "a tombstone for a photo is stored" test "$(post "$TOMB")" = 200
 "$HUB" pull --data "$D" --customer 1001 --out "$SYNC_TMP/pull3" >/dev/null
-ok "  ...and the photo is no longer in the tree" test "$(find "$SYNC_TMP/pull3" -type f | wc -l)" = 11
+ok "  ...and the photo is no longer in the tree" test "$(find "$SYNC_TMP/pull3" -type f | wc -l)" = 14
 tap_done; }
 "$FILL" --db "$TAB" --photos 12 --size 7000 --per-entry 4 --account 1001 --name 张三 --seed 1 --folder '表箱 A:1'
 "$FILL" --db "$TAB" --photos 4 --size 7000 --account 1002 --name 李四 --seed 2 --folder 'Meter box'
@@ -59,7 +59,7 @@ ok "the tablet synced" test "$(outbox_left "$TAB")" = 0
 
 C1="1001 张三"
 "$HUB" pull --data "$D" --customer 1001 --out "$SYNC_TMP/pull" >"$SYNC_TMP/pull.out"
-ok "pull writes the customer's tree" test "$(find "$SYNC_TMP/pull/$C1" -type f | wc -l)" = 12
+ok "pull writes the customer's tree (12 photos and 3 remarks.txt)" test "$(find "$SYNC_TMP/pull/$C1" -type f | wc -l)" = 15
 ok "  ...as <account> <name>/<category>/<folder>/<entry>/<appearance|nameplate>/<file>" \
     test -n "$(find "$SYNC_TMP/pull/$C1/用电检查/表箱 A-1" -path '*/appearance/*_*.jpg' | head -1)"
 "$HUB" pull --data "$D" --customer 1001 --out "$SYNC_TMP/pull" >"$SYNC_TMP/pull2.out"
@@ -92,12 +92,12 @@ chmod 600 "$HOME/.netrc"
 python3 "$GRIDWALK_TOP/tests/lib/cadaver_copy.py" "$HUB_URL/dav/" "$C1" "$SYNC_TMP/cadaver"
 ok "cadaver copies the customer's files, byte-identical" \
     sh -c "cd '$SYNC_TMP/pull/$C1' && find . -type f -exec cmp {} '$SYNC_TMP/cadaver/{}' \\; && \
-           test \$(find '$SYNC_TMP/cadaver' -type f | wc -l) = 12"
+           test \$(find '$SYNC_TMP/cadaver' -type f | wc -l) = 15"
 if command -v rclone >/dev/null; then
     rclone copy ":webdav:/$C1" "$SYNC_TMP/rclone" --webdav-url "$HUB_URL/dav/" --webdav-vendor other \
         --webdav-user "$SUP_USER" --webdav-pass "$(rclone obscure "$SUP_PASS")" --config /dev/null -q
     ok "rclone copies the same tree" sh -c "cd '$SYNC_TMP/pull/$C1' && find . -type f -exec cmp {} '$SYNC_TMP/rclone/{}' \\; && \
-        test \$(find '$SYNC_TMP/rclone' -type f | wc -l) = 12"
+        test \$(find '$SYNC_TMP/rclone' -type f | wc -l) = 15"
 else
     tap_fail "rclone copies the same tree" "rclone is not installed (scripts/deps/sync.txt)"
 fi
@@ -130,5 +130,5 @@ PH=$(sqlite3 "$TAB" "SELECT entity_uuid FROM outbox WHERE kind = 'photo' ORDER B
 TOMB=$(python3 -c 'import json,sys,uuid; print(json.dumps({"records":[{"id":str(uuid.uuid4()),"kind":"tombstone","entity_uuid":sys.argv[1],"payload":{"kind":"photo","uuid":sys.argv[1],"reason":"wrong customer","deleted_at":"2026-11-22T12:00:00.000Z"},"blobs":[]}]}))' "$PH")
 ok "a tombstone for a photo is stored" test "$(post "$TOMB")" = 200
 "$HUB" pull --data "$D" --customer 1001 --out "$SYNC_TMP/pull3" >/dev/null
-ok "  ...and the photo is no longer in the tree" test "$(find "$SYNC_TMP/pull3" -type f | wc -l)" = 11
+ok "  ...and the photo is no longer in the tree" test "$(find "$SYNC_TMP/pull3" -type f | wc -l)" = 14
 tap_done
