@@ -32,6 +32,7 @@
 #define AUTH_CACHE 32
 #define MAX_CONNECTIONS 256
 #define AUTH_CACHE_SECONDS 600
+#define QUERY_MAX_BODY (256 * 1024)
 
 struct auth_slot {
     char key[WIRE_SHA_LEN]; /* SHA-256 of "user\0password" */
@@ -879,11 +880,16 @@ static enum MHD_Result api_first(struct hub_http *h, struct MHD_Connection *c, s
         int64_t len = header_int(c, "Content-Length", -1);
         if (len == -2)
             return send_error(c, 400, "bad-request", "Content-Length is not a number");
-        if (len > h->lim.max_body)
+        /* A body over the limit but not absurd is read and dropped before the 413: a client
+         * still sending when the answer comes may see a reset connection instead of it, and
+         * the agent needs to see the 413 to split its batch. */
+        /* --max-request caps records; a blob query (1,000 hashes at most) has its own cap. */
+        int64_t cap = records ? h->lim.max_body : QUERY_MAX_BODY;
+        if (len > cap && len > h->lim.max_blob)
             return send_error(c, 413, "too-large", "a request may have at most %" PRId64 " bytes",
-                              h->lim.max_body);
+                              cap);
         q->kind = RQ_BODY;
-        q->limit = (size_t)h->lim.max_body;
+        q->limit = (size_t)cap;
         return MHD_YES;
     }
     if (strcmp(method, "GET") != 0)
@@ -897,7 +903,8 @@ static enum MHD_Result api_last(struct hub_http *h, struct MHD_Connection *c, st
     if (q->kind == RQ_BLOB)
         return blob_put_end(h, c, q);
     if (q->kind == RQ_BODY && q->too_big)
-        return send_error(c, 413, "too-large", "a request may have at most %zu bytes", q->limit);
+        return send_error(c, 413, "too-large", "the hub takes at most %zu bytes in one request",
+                          q->limit);
     if (strcmp(url, "/api/v1/records") == 0)
         return records_post(h, c, q);
     if (strcmp(url, "/api/v1/blobs/query") == 0)

@@ -116,6 +116,16 @@ static void put_hex(struct sbuf *b, const char *b64)
     }
     for (size_t k = n; k > 0 && b64[k - 1] == '=' && len > 0; k--)
         len--; /* EVP_DecodeBlock counts the padding as zero bytes */
+    /* The probe's transcript is mostly a readable log: show it as text too when it is. */
+    int printable = len > 0;
+    for (int i = 0; i < len && printable; i++)
+        printable = raw[i] >= 0x20 ? raw[i] != 0x7f : (raw[i] == '\n' || raw[i] == '\t');
+    if (printable) {
+        sbuf_put(b, (const char *)raw, (size_t)len);
+        if (raw[len - 1] != '\n')
+            sbuf_put(b, "\n", 1);
+        sbuf_printf(b, "\nThe same bytes in hex / 十六进制:\n");
+    }
     for (int i = 0; i < len; i += 16) {
         sbuf_printf(b, "%06x ", i);
         for (int j = i; j < i + 16 && j < len; j++)
@@ -173,7 +183,7 @@ static void render_reading(struct sbuf *b, const char *const *c)
     }
     put_position(b, num[0], num[1], num[2]);
     sbuf_printf(b, "Reading ID / 读数编号: %s\n", c[0]);
-    sbuf_printf(b, "\nProbe transcript (hex) / 通信记录（十六进制）:\n");
+    sbuf_printf(b, "\nProbe transcript / 通信记录:\n");
     const char *t = json_string_value(json_object_get(p, "transcript_b64"));
     put_hex(b, t ? t : "");
     json_decref(p);
