@@ -508,10 +508,11 @@ static int post_records(struct post *p, size_t from, size_t count, struct err *e
         int i = p->idx[from];
         char text[900];
         snprintf(text, sizeof text,
-                 "the hub refuses this %s record as too large: it is %zu bytes as a request, "
-                 "more than the hub accepts in one (%s); it is held until the hub's limit is "
-                 "raised (gridwalk-hub serve --max-request) or the record is made smaller",
-                 p->items[i].kind, body_len, he.msg[0] ? he.msg : "HTTP 413");
+                 "%s %s is too large for the hub: sent alone it makes a request of %zu bytes, "
+                 "over the hub's limit (%s); held until the hub's limit is raised "
+                 "(gridwalk-hub serve --max-request) or the record is made smaller",
+                 p->items[i].kind, p->items[i].entity_uuid, body_len,
+                 he.msg[0] ? he.msg : "HTTP 413");
         fail_item(a, &p->items[i], text, 1, -1);
         p->done[i] = 1;
         p->r->failed++;
