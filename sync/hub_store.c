@@ -1018,7 +1018,10 @@ static int task_report(struct hub_store *hs, int64_t device_id, json_t *p, const
               "UPDATE tasks SET state = ?2, reason_code = ?3, result = ?4, updated_at = ?5,"
               " started_at = coalesce(?6, started_at), finished_at = ?7, lat = coalesce(?8, lat),"
               " lon = coalesce(?9, lon), accuracy_m = coalesce(?10, accuracy_m),"
-              " reported_by = nullif(?11, 0) WHERE uuid = ?1",
+              " reported_by = nullif(?11, 0),"
+              /* The assignee kept it after all (it had started too): no longer withdrawn. */
+              " withdrawn_from = CASE WHEN device_id = ?11 THEN NULL ELSE withdrawn_from END"
+              " WHERE uuid = ?1",
               e);
     if (!st)
         return GW_EDB;
@@ -1678,13 +1681,13 @@ static void task_explain(json_t *o)
         size_t len = strlen(others);
         snprintf(others + len, sizeof others - len, "%s%s", k++ ? " and " : "", d);
     }
-    if (k && withdrawn)
-        snprintf(note, sizeof note, "worked by %s, reassigned to %s: withdrawn from %s because "
-                 "%s had started it", others, withdrawn, withdrawn, others);
-    else if (k && assignee_worked)
+    if (k && assignee_worked)
         snprintf(note, sizeof note, "worked by both %s and %s: %s started it before it was "
                  "reassigned to %s, who started it too; both devices keep it", others,
                  assignee, others, assignee);
+    else if (k && withdrawn)
+        snprintf(note, sizeof note, "worked by %s, reassigned to %s: withdrawn from %s because "
+                 "%s had started it", others, withdrawn, withdrawn, others);
     else if (k)
         snprintf(note, sizeof note, "%s started it before it was reassigned to %s", others,
                  assignee ? assignee : "another device");
