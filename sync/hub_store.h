@@ -67,8 +67,9 @@ int hub_task_import(struct hub_store *hs, FILE *csv, int64_t *count, struct err 
 
 /* Cancel withdraws the task from its device; reassign moves it to another device (the old one
  * is told it is withdrawn, the new one gets it afresh). A device that already started work
- * keeps the task and reports it back. GW_ENOTFOUND for an unknown task or device, GW_EINVAL
- * for a task already finished. */
+ * keeps the task and reports it back; when such a report reaches the hub after a reassignment,
+ * the task is withdrawn from the new device unless it reported work too (hub_ingest_record).
+ * GW_ENOTFOUND for an unknown task or device, GW_EINVAL for a task already finished. */
 int hub_task_cancel(struct hub_store *hs, const char *uuid, struct err *e);
 int hub_task_reassign(struct hub_store *hs, const char *uuid, const char *device,
                       struct err *e);
@@ -81,8 +82,10 @@ struct hub_task_query {
     int attention;      /* late or failed: what a supervisor looks at */
     const char *today;  /* YYYY-MM-DD to judge lateness by; NULL = today (UTC) */
 };
-/* Prints the tasks with state, result, reason code and evidence (photos, readings): a table,
- * or (as_json) a JSON array of objects with the readings and photo hashes attached. */
+/* Prints the tasks with state, result, reason code, the newest report's times, position and
+ * device, each device's work and evidence (photos, readings): a table, or (as_json) a JSON
+ * array of objects with the readings, photo hashes, "work", "worked_by" and "note" (in words,
+ * who worked a task that was reassigned after work started; null when nothing is unusual). */
 int hub_task_list(struct hub_store *hs, const struct hub_task_query *q, int as_json, FILE *out,
                   struct err *e);
 
