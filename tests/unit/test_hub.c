@@ -254,6 +254,14 @@ static void test_changes_paging(void **state)
     json_decref(page);
 }
 
+/* Takes in a record and drops it. */
+static enum hub_ingest in_put(struct hub_store *hs, json_t *r)
+{
+    enum hub_ingest s = in(hs, r);
+    json_decref(r);
+    return s;
+}
+
 /* remarks.txt and readings/: the listing's size and hash are those of the bytes tree_text
  * makes; a new entry version changes them; a reading's transcript is shown as hex. */
 static void test_text_files(void **state)
@@ -264,13 +272,13 @@ static void test_text_files(void **state)
     char *text = NULL, sha[WIRE_SHA_LEN];
     size_t len = 0;
     assert_int_equal(hub_batch_begin(hs, NULL), GW_OK);
-    assert_int_equal(in(hs, folder(FOLDER, "表箱")), HUB_IN_STORED);
+    assert_int_equal(in_put(hs, folder(FOLDER, "表箱")), HUB_IN_STORED);
     json_t *e1 = entry(1, "进线柜");
     json_object_set_new(json_object_get(e1, "payload"), "appearance_remark",
                         json_string("锁具锈蚀\n封印完整"));
     json_object_set_new(json_object_get(e1, "payload"), "lat", json_real(30.25));
     json_object_set_new(json_object_get(e1, "payload"), "lon", json_real(120.5));
-    assert_int_equal(in(hs, e1), HUB_IN_STORED);
+    assert_int_equal(in_put(hs, e1), HUB_IN_STORED);
     json_t *rd = rec("reading", "33333333-3333-4333-8333-333333333333",
                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s}], s:s, s:n, s:s,"
                                " s:n, s:n, s:n, s:s}",
@@ -280,7 +288,7 @@ static void test_text_files(void **state)
                                "energy_fwd_total", "value", "1234.50", "unit", "kWh", "validation",
                                "ok", "reason_code", "read_at", "2026-11-22T08:15:00.000Z", "lat",
                                "lon", "accuracy_m", "transcript_b64", "aBHA/w=="));
-    assert_int_equal(in(hs, rd), HUB_IN_STORED);
+    assert_int_equal(in_put(hs, rd), HUB_IN_STORED);
     assert_int_equal(hub_batch_commit(hs, NULL), GW_OK);
 
     assert_int_equal(tree_resolve(hs, NULL, "1001/用电检查/表箱/进线柜/remarks.txt", &node, NULL),
@@ -302,7 +310,7 @@ static void test_text_files(void **state)
     assert_int_equal(hub_batch_begin(hs, NULL), GW_OK);
     json_t *e2 = entry(2, "进线柜");
     json_object_set_new(json_object_get(e2, "payload"), "appearance_remark", json_string("已修"));
-    assert_int_equal(in(hs, e2), HUB_IN_STORED);
+    assert_int_equal(in_put(hs, e2), HUB_IN_STORED);
     assert_int_equal(hub_batch_commit(hs, NULL), GW_OK);
     assert_int_equal(tree_resolve(hs, NULL, "1001/用电检查/表箱/进线柜/remarks.txt", &node, NULL),
                      GW_OK);
