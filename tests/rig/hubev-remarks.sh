@@ -108,6 +108,9 @@ ok "  ...GET gives the same bytes, ETag and date" sh -c "cmp -s '$SYNC_TMP/dav.t
     grep -qi '^etag: \"$SHA\"' '$SYNC_TMP/dav.h' && grep -qi '^last-modified: $(dav getlastmodified)' '$SYNC_TMP/dav.h'"
 ok "  ...HEAD announces the size GET sends" test "$(curl -s -I -u "$SUP_USER:$SUP_PASS" "$HUB_URL/dav/$EDIR/remarks.txt" |
     tr -d '\r' | awk -F': ' 'tolower($1) == "content-length" {print $2}')" = "$SIZE"
+JPG=$(cd "$SYNC_TMP/pull" && find "$C1" -name '*.jpg' | head -1)
+ok "HEAD on a photo announces its size too" test "$(curl -s -I -u "$SUP_USER:$SUP_PASS" "$HUB_URL/dav/$(enc "$JPG")" |
+    tr -d '\r' | awk -F': ' 'tolower($1) == "content-length" {print $2}')" = "$(stat -c %s "$SYNC_TMP/pull/$JPG")"
 curl -s -u "$SUP_USER:$SUP_PASS" -o "$SYNC_TMP/c.zip" "$HUB_URL/evidence/$(enc "$C1")/?zip"
 mkdir -p "$SYNC_TMP/unzip" && (cd "$SYNC_TMP/unzip" && unzip -q "$SYNC_TMP/c.zip")
 ok "the customer's zip holds the same remarks and readings as pull" diff -r "$SYNC_TMP/unzip/$C1" "$SYNC_TMP/pull/$C1"
