@@ -1618,9 +1618,15 @@ int hub_task_reassign(struct hub_store *hs, const char *uuid, const char *device
     return task_move(hs, uuid, device, e);
 }
 
+/* Evidence counts from the task's assignment, or from when a device started it if earlier:
+ * a device that started before a reassignment keeps its photos and readings as evidence. */
+#define TASK_SINCE                                                                            \
+    "coalesce((SELECT min(w.started_at) FROM task_work w WHERE w.task_uuid = t.uuid"         \
+    "  AND w.started_at < t.assigned_at), t.assigned_at)"
+
 /* One JSON object per task; late = due date passed and not finished. Evidence: readings that
- * name the task (or, naming none, its customer since it was assigned) and photos of entries
- * of its customer made since then. */
+ * name the task (or, naming none, its customer since TASK_SINCE) and photos of entries of its
+ * customer made since then. */
 static const char task_list_sql[] =
     "SELECT json_object('uuid', t.uuid, 'kind', t.kind, 'account', t.account,"
     "  'device', d.name, 'due_date', t.due_date, 'priority', t.priority, 'state', t.state,"
@@ -1647,10 +1653,10 @@ static const char task_list_sql[] =
     "       'read_at', json_extract(r.payload, '$.read_at')))"
     "     FROM readings r WHERE json_extract(r.payload, '$.task_uuid') = t.uuid"
     "       OR (json_extract(r.payload, '$.task_uuid') IS NULL AND r.account = t.account"
-    "           AND json_extract(r.payload, '$.read_at') >= t.assigned_at)),"
+    "           AND json_extract(r.payload, '$.read_at') >= " TASK_SINCE ")),"
     "  'photos', (SELECT json_group_array(p.sha256) FROM (SELECT DISTINCT p.uuid, p.sha256"
     "     FROM photos p JOIN entries en ON en.uuid = p.entry_uuid"
-    "     WHERE en.account = t.account AND en.created_at >= t.assigned_at) p))"
+    "     WHERE en.account = t.account AND en.created_at >= " TASK_SINCE ") p))"
     " FROM tasks t JOIN devices d ON d.id = t.device_id"
     " WHERE (?1 IS NULL OR t.state = ?1) AND (?2 IS NULL OR d.name = ?2)"
     "   AND (NOT ?3 OR (t.due_date < ?4 AND t.state IN ('assigned','in-progress')))"

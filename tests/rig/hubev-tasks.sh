@@ -51,7 +51,9 @@ ok "the table shows started, finished and who worked it" \
 # Work starts on tab1, which is offline when the office moves three tasks to tab2: the hub
 # does not know yet that tab1 had started two of them.
 "$GW" task start "$(tid "$TAB" "$T_DONE")" --db "$TAB" >/dev/null
+"$FILL" --db "$TAB" --account 1001 --name 张三 --photos 2 --per-entry 2 --seed 8 >/dev/null
 "$GW" task start "$(tid "$TAB" "$T_BOTH")" --db "$TAB" >/dev/null
+sleep 0.01 # the office acts after the tablet started (times are to the millisecond)
 "$HUB" task reassign "$T_DONE" --device tab2 --data "$D"
 "$HUB" task reassign "$T_MOVED" --device tab2 --data "$D"
 "$HUB" task reassign "$T_BOTH" --device tab2 --data "$D"
@@ -62,7 +64,6 @@ sync1
 ok "tab1 drops the reassigned task it had not started" hasnt "$TAB" "$T_MOVED"
 kept2() { has "$TAB" "$T_DONE" && has "$TAB" "$T_BOTH"; }
 ok "  ...and keeps the two it had started" kept2
-"$FILL" --db "$TAB" --account 1001 --name 张三 --photos 2 --per-entry 2 --seed 8 >/dev/null
 "$GW" task done "$(tid "$TAB" "$T_DONE")" --db "$TAB" --result "meter box sealed" --lat 30.5001 --lon 120.5001 \
     --accuracy 4 >/dev/null 2>>"$SYNC_TMP/cli.err"
 sync1
@@ -70,7 +71,7 @@ list
 ok "the old device's report is accepted after the reassignment" test "$(t "$T_DONE" '.state + " " + .result')" = "done meter box sealed"
 ok "  ...and attributed to the device that did the work" test "$(t "$T_DONE" '.reported_by + " " + (.worked_by | join(","))')" = "tab1 tab1"
 ok "  ...with its times and position" test "$(t "$T_DONE" '[.lat, .lon, .accuracy_m, (.finished_at != null)] | join(",")')" = "30.5001,120.5001,4,true"
-ok "  ...its photos counted as its evidence" test "$(t "$T_DONE" '.photos | length')" = 2
+ok "  ...its photos, taken before the reassignment, counted as its evidence" test "$(t "$T_DONE" '.photos | length')" = 2
 ok "the list says it plainly" test "$(t "$T_DONE" .note)" = \
     "worked by tab1, reassigned to tab2: withdrawn from tab2 because tab1 had started it"
 ok "  ...in the table too" grep -A1 "^$T_DONE" <("$HUB" task list --data "$D") | grep -q '^    ^ worked by tab1, reassigned to tab2'
