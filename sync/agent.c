@@ -457,6 +457,110 @@ static void fail_item(struct agent *a, const struct outbox_item *it, const char 
             hold ? " (held until retried by hand)" : "");
 }
 
+/* What one records request is about: items[idx[k]] went out as recs[k]; done[i] is set as
+ * item i gets its outcome (sent, or failed and marked), so a network failure later marks
+ * only an item still without one. */
+struct post {
+    struct agent *a;
+    struct outbox_item *items;
+    const int *idx;
+    json_t *recs;
+    char *done;
+    int64_t *sent;
+    int nsent;
+    struct agent_report *r;
+};
+
+/* POSTs recs[from, from+count). A hub that answers 413 (request too large) gets the same
+ * records again in two halves, down to one record; only a single record that is too large by
+ * itself is held, with the hub's limit in its error. GW_ENET/GW_EAUTH/GW_ECANCEL stop. */
+static int post_records(struct post *p, size_t from, size_t count, struct err *e)
+{
+    struct agent *a = p->a;
+    struct answer ans = {0};
+    json_t *j = NULL, *part = json_array();
+    for (size_t k = from; k < from + count; k++)
+        json_array_append(part, json_array_get(p->recs, k));
+    json_t *req = json_pack("{s:o}", "records", part);
+    char *body = json_dumps(req, JSON_COMPACT);
+    size_t body_len = body ? strlen(body) : 0;
+    json_decref(req);
+    status(a, "sending %zu records", count);
+    int rc = request(a, "POST", "/api/v1/records", body, NULL, NULL, &ans, e);
+    free(body);
+    if (rc)
+        goto out;
+    if (ans.status == 413) {
+        struct err he = {0};
+        json_t *ej = NULL;
+        wire_parse_envelope(ans.body, ans.len, &ej, &he);
+        json_decref(ej);
+        answer_free(&ans);
+        if (count > 1) {
+            if (a->cfg.verbose)
+                fprintf(stderr, "gridwalk-syncd: %zu records (%zu bytes) are too large for the "
+                        "hub in one request; sending them in two halves\n", count, body_len);
+            rc = post_records(p, from, count / 2, e);
+            if (rc == GW_OK)
+                rc = post_records(p, from + count / 2, count - count / 2, e);
+            return rc;
+        }
+        int i = p->idx[from];
+        char text[900];
+        snprintf(text, sizeof text,
+                 "%s %s is too large for the hub: sent alone it makes a request of %zu bytes, "
+                 "over the hub's limit (%s); held until the hub's limit is raised "
+                 "(gridwalk-hub serve --max-request) or the record is made smaller",
+                 p->items[i].kind, p->items[i].entity_uuid, body_len,
+                 he.msg[0] ? he.msg : "HTTP 413");
+        fail_item(a, &p->items[i], text, 1, -1);
+        p->done[i] = 1;
+        p->r->failed++;
+        goto out;
+    }
+    if ((rc = answer_json(&ans, &j, e))) {
+        /* 400 for a malformed batch: the whole request was refused. */
+        if (rc == GW_EINVAL) {
+            for (size_t k = from; k < from + count; k++) {
+                fail_item(a, &p->items[p->idx[k]], e->msg, 1, -1);
+                p->done[p->idx[k]] = 1;
+                p->r->failed++;
+            }
+            rc = GW_OK;
+        }
+        goto out;
+    }
+    json_t *results = json_object_get(j, "results");
+    if (!json_is_array(results)) {
+        rc = err_set(e, GW_ENET, "the hub's answer to a batch lacks results");
+        goto out;
+    }
+    for (size_t k = from; k < from + count; k++) {
+        int i = p->idx[k];
+        json_t *res = json_array_get(results, k - from);
+        const char *id = json_string_value(json_object_get(res, "id"));
+        const char *st = json_string_value(json_object_get(res, "status"));
+        const char *msg = json_string_value(json_object_get(res, "message"));
+        char text[600];
+        p->done[i] = 1;
+        if (!id || strcmp(id, p->items[i].uuid) != 0 || !st) {
+            fail_item(a, &p->items[i], "the hub's answer does not match the batch", 0, -1);
+            p->r->failed++;
+        } else if (strcmp(st, "stored") == 0 || strcmp(st, "duplicate") == 0) {
+            p->sent[p->nsent++] = p->items[i].seq;
+        } else {
+            int hold = strcmp(st, "conflict") == 0 || strcmp(st, "invalid") == 0;
+            snprintf(text, sizeof text, "hub: %s: %s", st, msg ? msg : "no reason given");
+            fail_item(a, &p->items[i], text, hold, -1);
+            p->r->failed++;
+        }
+    }
+out:
+    json_decref(j);
+    answer_free(&ans);
+    return rc;
+}
+
 /* One batch: its blobs, then its records. Returns like agent_pass. */
 static int push_batch(struct agent *a, struct outbox_item *items, int n, struct agent_report *r,
                       struct err *e)
@@ -466,11 +570,9 @@ static int push_batch(struct agent *a, struct outbox_item *items, int n, struct 
     json_t *shas = json_array(), *states = NULL, *seen = json_object();
     json_t *records = json_array();
     int64_t *sent = calloc((size_t)n, sizeof *sent);
-    char *body = NULL;
-    struct answer ans = {0};
-    json_t *j = NULL;
-    int nsent = 0, marked = 0;
-    if (!skip || !sent)
+    int *idx = calloc((size_t)n, sizeof *idx);
+    int marked = 0;
+    if (!skip || !sent || !idx)
         abort();
     for (int i = 0; i < n; i++)
         for (size_t k = 0; items[i].blobs && items[i].blobs[k]; k++)
@@ -535,55 +637,26 @@ static int push_batch(struct agent *a, struct outbox_item *items, int n, struct 
             r->failed++;
             continue;
         }
+        idx[json_array_size(records)] = i;
         json_array_append_new(records, rec);
     }
     if (json_array_size(records) == 0)
         goto out;
-    json_t *req = json_pack("{s:O}", "records", records);
-    body = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    status(a, "sending %zu records", json_array_size(records));
-    if ((rc = request(a, "POST", "/api/v1/records", body, NULL, NULL, &ans, e)))
-        goto net;
-    if ((rc = answer_json(&ans, &j, e))) {
-        /* 400 for a malformed batch or 413: the whole request was refused. */
-        if (rc == GW_EINVAL) {
-            for (int i = 0; i < n; i++)
-                if (!skip[i]) {
-                    fail_item(a, &items[i], e->msg, 1, -1);
-                    r->failed++;
-                }
-            rc = GW_OK;
-        }
-        goto out;
-    }
-    json_t *results = json_object_get(j, "results");
-    if (!json_is_array(results)) {
-        rc = err_set(e, GW_ENET, "the hub's answer to a batch lacks results");
-        goto net;
-    }
-    for (int i = 0, k = 0; i < n; i++) {
-        if (skip[i])
-            continue;
-        json_t *res = json_array_get(results, (size_t)k++);
-        const char *id = json_string_value(json_object_get(res, "id"));
-        const char *st = json_string_value(json_object_get(res, "status"));
-        const char *msg = json_string_value(json_object_get(res, "message"));
-        char text[600];
-        if (!id || strcmp(id, items[i].uuid) != 0 || !st) {
-            fail_item(a, &items[i], "the hub's answer does not match the batch", 0, -1);
-            r->failed++;
-        } else if (strcmp(st, "stored") == 0 || strcmp(st, "duplicate") == 0) {
-            sent[nsent++] = items[i].seq;
-        } else {
-            int hold = strcmp(st, "conflict") == 0 || strcmp(st, "invalid") == 0;
-            snprintf(text, sizeof text, "hub: %s: %s", st, msg ? msg : "no reason given");
-            fail_item(a, &items[i], text, hold, -1);
-            r->failed++;
+    struct post p = {a, items, idx, records, skip, sent, 0, r};
+    rc = post_records(&p, 0, json_array_size(records), e);
+    /* What the hub confirmed is marked even when a later half of the batch failed. */
+    if (p.nsent > 0) {
+        struct err me = {0};
+        int mrc = outbox_mark_sent(a->db, sent, p.nsent, &me);
+        if (mrc == GW_OK)
+            r->sent += p.nsent;
+        else if (rc == GW_OK) {
+            *e = me;
+            rc = mrc;
         }
     }
-    if ((rc = outbox_mark_sent(a->db, sent, nsent, e)) == GW_OK)
-        r->sent += nsent;
+    if (rc == GW_ENET || rc == GW_EAUTH || rc == GW_ECANCEL)
+        goto net;
     goto out;
 net:
     /* The hub was unreachable, refused us or we were stopped: the first unsent item carries
@@ -596,9 +669,7 @@ net:
             marked = 1;
         }
 out:
-    json_decref(j);
-    answer_free(&ans);
-    free(body);
+    free(idx);
     json_decref(records);
     json_decref(states);
     json_decref(shas);

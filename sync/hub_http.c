@@ -32,6 +32,7 @@
 #define AUTH_CACHE 32
 #define MAX_CONNECTIONS 256
 #define AUTH_CACHE_SECONDS 600
+#define QUERY_MAX_BODY (256 * 1024)
 
 struct auth_slot {
     char key[WIRE_SHA_LEN]; /* SHA-256 of "user\0password" */
@@ -455,10 +456,37 @@ static void http_date(const char *iso, char *out, size_t n)
     strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+/* A text file of the tree (remarks.txt, a reading): made now, with the hash of its bytes as
+ * its ETag, the same as the listing showed. */
+static enum MHD_Result send_text(struct hub_http *h, struct MHD_Connection *c,
+                                 const struct tree_node *t, int head)
+{
+    struct err e = {0};
+    char *text = NULL, lm[64], etag[80], sha[WIRE_SHA_LEN];
+    size_t len = 0;
+    if (tree_text(h->hs, t, &text, &len, &e))
+        return send_error(c, e.code == GW_ENOTFOUND ? 404 : 503, "not-found", "%s", e.msg);
+    wire_sha256_hex(text, len, sha);
+    /* For HEAD libmicrohttpd sends the headers (with this Content-Length) and no body. */
+    (void)head;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, WIRE_HEADER, WIRE_VERSION);
+    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+    http_date(t->mtime, lm, sizeof lm);
+    MHD_add_response_header(r, "Last-Modified", lm);
+    snprintf(etag, sizeof etag, "\"%s\"", sha);
+    MHD_add_response_header(r, "ETag", etag);
+    enum MHD_Result ok = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
 static enum MHD_Result send_file(struct hub_http *h, struct MHD_Connection *c,
                                  const struct tree_node *t, int head)
 {
     char path[4096], lm[64];
+    if (t->file != TF_PHOTO)
+        return send_text(h, c, t, head);
     hub_blob_path(h->hs, t->sha, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
@@ -467,12 +495,9 @@ static enum MHD_Result send_file(struct hub_http *h, struct MHD_Connection *c,
             close(fd);
         return send_error(c, 500, "storage", "the blob of %s is missing on the hub", t->name);
     }
-    struct MHD_Response *r;
-    if (head) {
-        close(fd);
-        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    } else
-        r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+    /* For HEAD libmicrohttpd sends the headers (with the file's Content-Length) and no body. */
+    (void)head;
+    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
     MHD_add_response_header(r, WIRE_HEADER, WIRE_VERSION);
     MHD_add_response_header(r, "Content-Type", "image/jpeg");
     http_date(t->mtime, lm, sizeof lm);
@@ -603,6 +628,20 @@ static int zip_add(struct hub_http *h, struct req *q, struct archive *a, const s
                 rc = zip_add(h, q, a, t, path, e);
             continue;
         }
+        if (t->file != TF_PHOTO) {
+            char *text = NULL;
+            size_t len = 0;
+            if ((rc = tree_text(h->hs, t, &text, &len, e)))
+                break;
+            archive_entry_set_filetype(ent, AE_IFREG);
+            archive_entry_set_perm(ent, 0644);
+            archive_entry_set_size(ent, (la_int64_t)len);
+            if (archive_write_header(a, ent) != ARCHIVE_OK ||
+                (len && archive_write_data(a, text, len) != (la_ssize_t)len))
+                rc = err_set(e, GW_EIO, "zip: %s", archive_error_string(a));
+            free(text);
+            continue;
+        }
         hub_blob_path(h->hs, t->sha, blob, sizeof blob);
         int fd = open(blob, O_RDONLY | O_CLOEXEC);
         struct stat sb;
@@ -683,9 +722,10 @@ static void dav_response(struct sbuf *b, const char *href, const struct tree_nod
     if (t->level == TL_FILE)
         sbuf_printf(b,
                     "<D:resourcetype/><D:getcontentlength>%" PRId64 "</D:getcontentlength>"
-                    "<D:getcontenttype>image/jpeg</D:getcontenttype>"
+                    "<D:getcontenttype>%s</D:getcontenttype>"
                     "<D:getetag>\"%s\"</D:getetag>",
-                    t->size, t->sha);
+                    t->size, t->file == TF_PHOTO ? "image/jpeg" : "text/plain; charset=utf-8",
+                    t->sha);
     else
         sbuf_printf(b, "<D:resourcetype><D:collection/></D:resourcetype>");
     sbuf_printf(b, "</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>\n");
@@ -837,11 +877,16 @@ static enum MHD_Result api_first(struct hub_http *h, struct MHD_Connection *c, s
         int64_t len = header_int(c, "Content-Length", -1);
         if (len == -2)
             return send_error(c, 400, "bad-request", "Content-Length is not a number");
-        if (len > h->lim.max_body)
+        /* A body over the limit but not absurd is read and dropped before the 413: a client
+         * still sending when the answer comes may see a reset connection instead of it, and
+         * the agent needs to see the 413 to split its batch. */
+        /* --max-request caps records; a blob query (1,000 hashes at most) has its own cap. */
+        int64_t cap = records ? h->lim.max_body : QUERY_MAX_BODY;
+        if (len > cap && len > h->lim.max_blob)
             return send_error(c, 413, "too-large", "a request may have at most %" PRId64 " bytes",
-                              h->lim.max_body);
+                              cap);
         q->kind = RQ_BODY;
-        q->limit = (size_t)h->lim.max_body;
+        q->limit = (size_t)cap;
         return MHD_YES;
     }
     if (strcmp(method, "GET") != 0)
@@ -855,7 +900,8 @@ static enum MHD_Result api_last(struct hub_http *h, struct MHD_Connection *c, st
     if (q->kind == RQ_BLOB)
         return blob_put_end(h, c, q);
     if (q->kind == RQ_BODY && q->too_big)
-        return send_error(c, 413, "too-large", "a request may have at most %zu bytes", q->limit);
+        return send_error(c, 413, "too-large", "the hub takes at most %zu bytes in one request",
+                          q->limit);
     if (strcmp(url, "/api/v1/records") == 0)
         return records_post(h, c, q);
     if (strcmp(url, "/api/v1/blobs/query") == 0)

@@ -1,6 +1,6 @@
 /* hub_main.c - the gridwalk-hub program: the server and its admin commands.
  *
- *   gridwalk-hub serve --data DIR --listen ADDR:PORT
+ *   gridwalk-hub serve --data DIR --listen ADDR:PORT [--max-blob BYTES] [--max-request BYTES]
  *   gridwalk-hub device add NAME            (prints the device's token)
  *   gridwalk-hub user add NAME --role supervisor|admin [--region R]   (password on stdin)
  *   gridwalk-hub import-customers FILE.csv [--region R]
@@ -38,7 +38,10 @@
 
 static const char usage_text[] =
     "usage: gridwalk-hub COMMAND [--data DIR] ...\n"
-    "  serve --listen ADDR:PORT [--max-blob BYTES]   run the hub (foreground; SIGTERM stops)\n"
+    "  serve --listen ADDR:PORT [--max-blob BYTES] [--max-request BYTES]\n"
+    "                                                run the hub (foreground; SIGTERM stops);\n"
+    "                                                --max-request caps a records request\n"
+    "                                                (default 8 MiB)\n"
     "  device add NAME                               enrol a device, print its token\n"
     "  user add NAME --role supervisor|admin [--region R]   password on standard input\n"
     "  import-customers FILE.csv [--region R]        load customers (the app's CSV)\n"
@@ -77,7 +80,7 @@ static int usage(const char *fmt, ...)
 struct opts {
     const char *data, *listen, *role, *region, *device, *customer, *kind, *due, *note, *since,
         *out, *state;
-    long long max_blob;
+    long long max_blob, max_request;
     int limit, json, late, attention;
 };
 
@@ -91,6 +94,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"note", required_argument, NULL, 'n'},   {"since", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},    {"max-blob", required_argument, NULL, 'b'},
         {"limit", required_argument, NULL, 'm'},  {"account", required_argument, NULL, 'c'},
+        {"max-request", required_argument, NULL, 'q'},
         {"state", required_argument, NULL, 'S'},  {"json", no_argument, NULL, 'J'},
         {"late", no_argument, NULL, 'L'},         {"attention", no_argument, NULL, 'A'},
         {NULL, 0, NULL, 0}};
@@ -110,6 +114,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case 's': o->since = optarg; break;
         case 'o': o->out = optarg; break;
         case 'b': o->max_blob = strtoll(optarg, NULL, 10); break;
+        case 'q': o->max_request = strtoll(optarg, NULL, 10); break;
         case 'm': o->limit = (int)strtol(optarg, NULL, 10); break;
         case 'S': o->state = optarg; break;
         case 'J': o->json = 1; break;
@@ -129,7 +134,8 @@ static int cmd_serve(struct hub_store *hs, const struct opts *o)
 {
     struct err e = {0};
     struct hub_http *h = NULL;
-    struct hub_limits lim = {o->max_blob > 0 ? o->max_blob : (64LL << 20), WIRE_MAX_RECORDS_BODY,
+    struct hub_limits lim = {o->max_blob > 0 ? o->max_blob : (64LL << 20),
+                             o->max_request > 0 ? o->max_request : WIRE_MAX_RECORDS_BODY,
                              WIRE_MAX_BATCH};
     if (!o->listen)
         return usage("serve needs --listen ADDR:PORT");
@@ -210,6 +216,42 @@ static int copy_file(const char *from, const char *to, struct err *e)
     return rc;
 }
 
+/* Writes a text file of the tree unless the same bytes are there already; 1 when written. */
+static int pull_text(struct hub_store *hs, const struct tree_node *t, const char *path,
+                     struct err *e)
+{
+    char *text = NULL, tmp[4200];
+    size_t len = 0;
+    int rc = tree_text(hs, t, &text, &len, e);
+    if (rc)
+        return -1;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        char *have = malloc(len + 1);
+        size_t got = have ? fread(have, 1, len + 1, f) : 0;
+        int same = have && got == len && memcmp(have, text, len) == 0;
+        free(have);
+        fclose(f);
+        if (same) {
+            free(text);
+            return 0;
+        }
+    }
+    snprintf(tmp, sizeof tmp, "%s.part", path);
+    f = fopen(tmp, "wb");
+    int bad = !f || fwrite(text, 1, len, f) != len;
+    if (f && fclose(f) != 0)
+        bad = 1;
+    if (bad || rename(tmp, path) != 0) {
+        err_set(e, GW_EIO, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(text);
+        return -1;
+    }
+    free(text);
+    return 1;
+}
+
 static int pull_walk(struct hub_store *hs, const struct tree_node *dir, const char *path,
                      const char *since, int64_t *files, struct err *e)
 {
@@ -222,6 +264,15 @@ static int pull_walk(struct hub_store *hs, const struct tree_node *dir, const ch
         snprintf(child, sizeof child, "%s/%s", path, l.v[i].name);
         if (l.v[i].level != TL_FILE) {
             rc = pull_walk(hs, &l.v[i], child, since, files, e);
+            continue;
+        }
+        if (l.v[i].file != TF_PHOTO) {
+            /* Remarks change with a new version of the entry: compared by content. */
+            int w = pull_text(hs, &l.v[i], child, e);
+            if (w < 0)
+                rc = e->code ? e->code : GW_EIO;
+            else
+                *files += w;
             continue;
         }
         struct stat sb;

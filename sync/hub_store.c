@@ -83,6 +83,51 @@ static const char *const schema_v1 =
     "  deleted_at TEXT);"
     "PRAGMA user_version = 1;";
 
+/* Version 2: where an entry was made, what each device reported of a task (times, position,
+ * who), and the readings' columns the evidence tree sorts by. Rows of version 1 are filled
+ * from the records log, which kept every payload whole. */
+static const char *const schema_v2 =
+    "ALTER TABLE entries ADD COLUMN lat REAL;"
+    "ALTER TABLE entries ADD COLUMN lon REAL;"
+    "ALTER TABLE entries ADD COLUMN accuracy_m REAL;"
+    "UPDATE entries SET (lat, lon, accuracy_m) = (SELECT json_extract(r.record, '$.payload.lat'),"
+    "  json_extract(r.record, '$.payload.lon'), json_extract(r.record, '$.payload.accuracy_m')"
+    "  FROM records r WHERE r.kind = 'entry' AND r.entity = entries.uuid"
+    "  AND r.version = entries.version LIMIT 1);"
+    "ALTER TABLE readings ADD COLUMN read_at TEXT;"
+    "UPDATE readings SET read_at = json_extract(payload, '$.read_at');"
+    "CREATE INDEX readings_account ON readings(account, read_at);"
+    "ALTER TABLE tasks ADD COLUMN started_at TEXT;"
+    "ALTER TABLE tasks ADD COLUMN finished_at TEXT;"
+    "ALTER TABLE tasks ADD COLUMN lat REAL;"
+    "ALTER TABLE tasks ADD COLUMN lon REAL;"
+    "ALTER TABLE tasks ADD COLUMN accuracy_m REAL;"
+    "ALTER TABLE tasks ADD COLUMN reported_by INTEGER;"   /* device of the newest report */
+    "ALTER TABLE tasks ADD COLUMN withdrawn_from INTEGER;" /* assignee it was taken back from */
+    /* One row per task and device that reported work on it: the newest report of each. */
+    "CREATE TABLE task_work(task_uuid TEXT NOT NULL, device_id INTEGER NOT NULL,"
+    "  state TEXT NOT NULL, reason_code TEXT, result TEXT, started_at TEXT, finished_at TEXT,"
+    "  lat REAL, lon REAL, accuracy_m REAL, reported_at TEXT NOT NULL,"
+    "  PRIMARY KEY(task_uuid, device_id));"
+    "INSERT INTO task_work SELECT entity, coalesce(device_id, 0),"
+    "  json_extract(record, '$.payload.state'), json_extract(record, '$.payload.reason_code'),"
+    "  json_extract(record, '$.payload.result'), json_extract(record, '$.payload.started_at'),"
+    "  json_extract(record, '$.payload.finished_at'), json_extract(record, '$.payload.lat'),"
+    "  json_extract(record, '$.payload.lon'), json_extract(record, '$.payload.accuracy_m'),"
+    "  max(received_at) FROM records WHERE kind = 'task'"
+    "  AND json_extract(record, '$.payload.state') IS NOT NULL"
+    "  GROUP BY entity, coalesce(device_id, 0);"
+    "UPDATE tasks SET (started_at, finished_at, lat, lon, accuracy_m, reported_by) ="
+    "  (SELECT started_at, finished_at, lat, lon, accuracy_m, nullif(device_id, 0) FROM task_work w"
+    "   WHERE w.task_uuid = tasks.uuid ORDER BY reported_at DESC LIMIT 1)"
+    "  WHERE EXISTS(SELECT 1 FROM task_work w WHERE w.task_uuid = tasks.uuid);"
+    "PRAGMA user_version = 2;";
+
+/* Every migration in order; the store's user_version counts those applied. Never edit one
+ * that has shipped: append the next. */
+static const char *const migrations[] = {schema_v1, schema_v2};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
 static void now_iso(char out[32])
 {
     struct timespec ts;
@@ -259,22 +304,24 @@ int hub_store_open(struct hub_store **out, const char *data_dir, struct err *e)
     }
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     release(hs, st);
-    if (version == 0) {
+    if (version >= 0 && version < SCHEMA_VERSION) {
         if ((rc = exec(hs, "BEGIN IMMEDIATE", e)))
             goto fail;
-        /* Another process may have created it while we waited for the lock. */
+        /* Another process may have migrated it while we waited for the lock. */
         st = prep(hs, "PRAGMA user_version", e);
         version = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
         release(hs, st);
-        if (version == 0 && (rc = exec(hs, schema_v1, e))) {
-            exec(hs, "ROLLBACK", NULL);
-            goto fail;
-        }
+        for (int v = version; v >= 0 && v < SCHEMA_VERSION; v++)
+            if ((rc = exec(hs, migrations[v], e))) {
+                exec(hs, "ROLLBACK", NULL);
+                err_prefix(e, "migrating to hub schema version %d: ", v + 1);
+                goto fail;
+            }
         if ((rc = exec(hs, "COMMIT", e)))
             goto fail;
-    } else if (version != 1) {
-        rc = err_set(e, GW_EDB, "%s has hub schema version %d; this gridwalk-hub knows 1", path,
-                     version);
+    } else if (version != SCHEMA_VERSION) {
+        rc = err_set(e, GW_EDB, "%s has hub schema version %d; this gridwalk-hub knows up to %d",
+                     path, version, SCHEMA_VERSION);
         goto fail;
     }
     load_config(hs);
@@ -929,9 +976,101 @@ static const char *jstr(json_t *p, const char *key)
     return json_string_value(json_object_get(p, key));
 }
 
+/* A device's report of a task (state, result, times, position). Kept per device in
+ * task_work; the task's row shows the newest report. A report from a device the task is no
+ * longer assigned to means that device started it before a reassignment (a device reports only
+ * work, and keeps a withdrawn task only when work started): the work is accepted and
+ * attributed to it, and unless the new assignee has reported work too, the task is withdrawn
+ * from the new assignee so that two people do not do the same job. device_id 0 = a bundle. */
+static int task_report(struct hub_store *hs, int64_t device_id, json_t *p, const char *now,
+                       struct err *e)
+{
+    int rc;
+    sqlite3_stmt *st = prep(
+        hs,
+        "INSERT INTO task_work(task_uuid, device_id, state, reason_code, result, started_at,"
+        " finished_at, lat, lon, accuracy_m, reported_at)"
+        " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE EXISTS(SELECT 1 FROM tasks"
+        "  WHERE uuid = ?1)"
+        " ON CONFLICT(task_uuid, device_id) DO UPDATE SET state = excluded.state,"
+        " reason_code = excluded.reason_code, result = excluded.result,"
+        " started_at = coalesce(excluded.started_at, started_at),"
+        " finished_at = excluded.finished_at, lat = coalesce(excluded.lat, lat),"
+        " lon = coalesce(excluded.lon, lon), accuracy_m = coalesce(excluded.accuracy_m,"
+        " accuracy_m), reported_at = excluded.reported_at",
+        e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, jstr(p, "uuid"));
+    sqlite3_bind_int64(st, 2, device_id);
+    bind_text(st, 3, jstr(p, "state"));
+    bind_text(st, 4, jstr(p, "reason_code"));
+    bind_json(st, 5, json_object_get(p, "result"));
+    bind_text(st, 6, jstr(p, "started_at"));
+    bind_text(st, 7, jstr(p, "finished_at"));
+    bind_json(st, 8, json_object_get(p, "lat"));
+    bind_json(st, 9, json_object_get(p, "lon"));
+    bind_json(st, 10, json_object_get(p, "accuracy_m"));
+    bind_text(st, 11, now);
+    if ((rc = run(hs, st, e)))
+        return rc;
+    st = prep(hs,
+              "UPDATE tasks SET state = ?2, reason_code = ?3, result = ?4, updated_at = ?5,"
+              " started_at = coalesce(?6, started_at), finished_at = ?7, lat = coalesce(?8, lat),"
+              " lon = coalesce(?9, lon), accuracy_m = coalesce(?10, accuracy_m),"
+              " reported_by = nullif(?11, 0),"
+              /* The assignee kept it after all (it had started too): no longer withdrawn. */
+              " withdrawn_from = CASE WHEN device_id = ?11 THEN NULL ELSE withdrawn_from END"
+              " WHERE uuid = ?1",
+              e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, jstr(p, "uuid"));
+    bind_text(st, 2, jstr(p, "state"));
+    bind_text(st, 3, jstr(p, "reason_code"));
+    bind_json(st, 4, json_object_get(p, "result"));
+    bind_text(st, 5, now);
+    bind_text(st, 6, jstr(p, "started_at"));
+    bind_text(st, 7, jstr(p, "finished_at"));
+    bind_json(st, 8, json_object_get(p, "lat"));
+    bind_json(st, 9, json_object_get(p, "lon"));
+    bind_json(st, 10, json_object_get(p, "accuracy_m"));
+    sqlite3_bind_int64(st, 11, device_id);
+    if ((rc = run(hs, st, e)))
+        return rc;
+    if (device_id <= 0)
+        return GW_OK;
+    /* The assignee, when another device reported work and the assignee has reported none
+     * and was not already told. */
+    int64_t assignee = 0;
+    st = prep(hs,
+              "SELECT t.device_id FROM tasks t WHERE t.uuid = ?1 AND t.device_id <> ?2"
+              " AND t.withdrawn_from IS NOT t.device_id AND t.state <> 'cancelled'"
+              " AND NOT EXISTS(SELECT 1 FROM task_work w WHERE w.task_uuid = t.uuid"
+              "  AND w.device_id = t.device_id)",
+              e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, jstr(p, "uuid"));
+    sqlite3_bind_int64(st, 2, device_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        assignee = sqlite3_column_int64(st, 0);
+    release(hs, st);
+    if (!assignee)
+        return GW_OK;
+    if ((rc = log_task(hs, jstr(p, "uuid"), assignee, 1, e)))
+        return rc;
+    st = prep(hs, "UPDATE tasks SET withdrawn_from = device_id WHERE uuid = ?1", e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, jstr(p, "uuid"));
+    return run(hs, st, e);
+}
+
 /* Writes the evidence row(s) a record stands for. Returns an ingest status. */
-static enum hub_ingest apply_record(struct hub_store *hs, const struct wire_record *r,
-                                    const char *digest, char *msg, size_t n)
+static enum hub_ingest apply_record(struct hub_store *hs, int64_t device_id,
+                                    const struct wire_record *r, const char *digest, char *msg,
+                                    size_t n)
 {
     json_t *p = r->payload;
     char have[WIRE_SHA_LEN + 8], now[32];
@@ -974,9 +1113,10 @@ static enum hub_ingest apply_record(struct hub_store *hs, const struct wire_reco
         }
         st = prep(hs,
                   "INSERT INTO entries(uuid, version, folder_uuid, account, name,"
-                  " appearance_remark, nameplate_remark, created_at, updated_at, digest)"
-                  " VALUES(?1, ?2, ?3, ?4, ?5, coalesce(?6, ''), coalesce(?7, ''),"
-                  " coalesce(?8, ?10), coalesce(?9, ?8, ?10), ?11)",
+                  " appearance_remark, nameplate_remark, created_at, updated_at, digest, lat,"
+                  " lon, accuracy_m) VALUES(?1, ?2, ?3, ?4, ?5, coalesce(?6, ''),"
+                  " coalesce(?7, ''), coalesce(?8, ?10), coalesce(?9, ?8, ?10), ?11, ?12, ?13,"
+                  " ?14)",
                   &e);
         if (!st)
             break;
@@ -991,6 +1131,9 @@ static enum hub_ingest apply_record(struct hub_store *hs, const struct wire_reco
         bind_text(st, 9, jstr(p, "updated_at"));
         bind_text(st, 10, now);
         bind_text(st, 11, digest);
+        bind_json(st, 12, json_object_get(p, "lat"));
+        bind_json(st, 13, json_object_get(p, "lon"));
+        bind_json(st, 14, json_object_get(p, "accuracy_m"));
         return run(hs, st, &e) ? HUB_IN_ERROR : HUB_IN_STORED;
     case WK_PHOTO:
     case WK_READING: {
@@ -1026,13 +1169,15 @@ static enum hub_ingest apply_record(struct hub_store *hs, const struct wire_reco
             bind_text(st, 7, digest);
         } else {
             char *text = json_dumps(p, JSON_COMPACT);
-            st = prep(hs, "INSERT INTO readings(uuid, account, digest, payload) "
-                          "VALUES(?1, ?2, ?3, ?4)", &e);
+            st = prep(hs, "INSERT INTO readings(uuid, account, digest, payload, read_at) "
+                          "VALUES(?1, ?2, ?3, ?4, coalesce(?5, ?6))", &e);
             if (st) {
                 bind_text(st, 1, jstr(p, "uuid"));
                 bind_text(st, 2, jstr(p, "customer_account"));
                 bind_text(st, 3, digest);
                 bind_text(st, 4, text);
+                bind_text(st, 5, jstr(p, "read_at"));
+                bind_text(st, 6, now);
             }
             free(text);
             if (!st)
@@ -1071,16 +1216,7 @@ static enum hub_ingest apply_record(struct hub_store *hs, const struct wire_reco
         bind_text(st, 5, now);
         return run(hs, st, &e) ? HUB_IN_ERROR : HUB_IN_STORED;
     case WK_TASK:
-        st = prep(hs, "UPDATE tasks SET state = ?2, reason_code = ?3, result = ?4, updated_at = ?5"
-                      " WHERE uuid = ?1", &e);
-        if (!st)
-            break;
-        bind_text(st, 1, jstr(p, "uuid"));
-        bind_text(st, 2, jstr(p, "state"));
-        bind_text(st, 3, jstr(p, "reason_code"));
-        bind_json(st, 4, json_object_get(p, "result"));
-        bind_text(st, 5, now);
-        return run(hs, st, &e) ? HUB_IN_ERROR : HUB_IN_STORED;
+        return task_report(hs, device_id, p, now, &e) ? HUB_IN_ERROR : HUB_IN_STORED;
     case WK_UNKNOWN:
         break;
     }
@@ -1145,7 +1281,7 @@ enum hub_ingest hub_ingest_record(struct hub_store *hs, int64_t device_id, json_
     }
     char payload_digest[WIRE_SHA_LEN];
     wire_digest(r.payload, payload_digest);
-    enum hub_ingest s = apply_record(hs, &r, payload_digest, msg, n);
+    enum hub_ingest s = apply_record(hs, device_id, &r, payload_digest, msg, n);
     if (s == HUB_IN_STORED || s == HUB_IN_DUPLICATE) {
         char *text = json_dumps(rec, JSON_COMPACT);
         now_iso(now);
@@ -1200,10 +1336,12 @@ int hub_q_customers(struct hub_store *hs, const struct hub_user *u, const char *
 {
     sqlite3_stmt *st = prep(
         hs,
-        "SELECT f.account, coalesce(c.name, ''), max(f.updated_at) FROM folders f"
+        "SELECT f.account, coalesce(c.name, ''), max(f.t) FROM"
+        " (SELECT account, updated_at AS t FROM folders x"
+        "   WHERE NOT EXISTS(SELECT 1 FROM tombstones t WHERE t.uuid = x.uuid)"
+        "  UNION ALL SELECT account, read_at FROM readings) f"
         " LEFT JOIN customers c ON c.account = f.account"
-        " WHERE NOT EXISTS(SELECT 1 FROM tombstones t WHERE t.uuid = f.uuid)"
-        "   AND (?1 = '' OR coalesce(c.region, '') = ?1) AND (?2 IS NULL OR f.account = ?2)"
+        " WHERE (?1 = '' OR coalesce(c.region, '') = ?1) AND (?2 IS NULL OR f.account = ?2)"
         " GROUP BY f.account ORDER BY f.account",
         e);
     if (!st)
@@ -1233,8 +1371,8 @@ int hub_q_entries(struct hub_store *hs, const char *folder_uuid, const char *sin
 {
     sqlite3_stmt *st = prep(
         hs,
-        "SELECT uuid, name, updated_at, appearance_remark, nameplate_remark, version"
-        " FROM entries e WHERE folder_uuid = ?1"
+        "SELECT uuid, name, updated_at, appearance_remark, nameplate_remark, version,"
+        " created_at, lat, lon, accuracy_m FROM entries e WHERE folder_uuid = ?1"
         "  AND version = (SELECT max(version) FROM entries x WHERE x.uuid = e.uuid)"
         "  AND NOT EXISTS(SELECT 1 FROM tombstones t WHERE t.uuid = e.uuid)"
         "  AND (?2 = '' OR updated_at >= ?2) ORDER BY created_at, uuid",
@@ -1243,6 +1381,37 @@ int hub_q_entries(struct hub_store *hs, const char *folder_uuid, const char *sin
         return GW_EDB;
     bind_text(st, 1, folder_uuid);
     bind_text(st, 2, since ? since : "");
+    return query_rows(hs, st, row, ctx, e);
+}
+
+int hub_q_entry(struct hub_store *hs, const char *uuid, hub_row_fn row, void *ctx,
+                struct err *e)
+{
+    sqlite3_stmt *st = prep(
+        hs,
+        "SELECT uuid, name, updated_at, appearance_remark, nameplate_remark, version,"
+        " created_at, lat, lon, accuracy_m FROM entries WHERE uuid = ?1"
+        " ORDER BY version DESC LIMIT 1",
+        e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, uuid);
+    return query_rows(hs, st, row, ctx, e);
+}
+
+int hub_q_readings(struct hub_store *hs, const char *account, const char *uuid,
+                   const char *since, hub_row_fn row, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = prep(hs,
+                            "SELECT uuid, read_at, payload FROM readings WHERE account = ?1"
+                            " AND (?2 IS NULL OR uuid = ?2) AND (?3 = '' OR read_at >= ?3)"
+                            " ORDER BY read_at, uuid",
+                            e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, account);
+    bind_text(st, 2, uuid);
+    bind_text(st, 3, since ? since : "");
     return query_rows(hs, st, row, ctx, e);
 }
 
@@ -1422,7 +1591,9 @@ static int task_move(struct hub_store *hs, const char *uuid, const char *new_dev
         if ((rc = log_task(hs, uuid, old_dev, 1, e)))
             goto fail;
         st = prep(hs, "UPDATE tasks SET device_id = ?2, state = 'assigned', reason_code = NULL,"
-                      " result = NULL, assigned_at = ?3, updated_at = ?3 WHERE uuid = ?1", e);
+                      " result = NULL, started_at = NULL, finished_at = NULL, lat = NULL,"
+                      " lon = NULL, accuracy_m = NULL, reported_by = NULL, withdrawn_from = NULL,"
+                      " assigned_at = ?3, updated_at = ?3 WHERE uuid = ?1", e);
         if (!st)
             goto fail;
         bind_text(st, 1, uuid);
@@ -1447,14 +1618,31 @@ int hub_task_reassign(struct hub_store *hs, const char *uuid, const char *device
     return task_move(hs, uuid, device, e);
 }
 
+/* Evidence counts from the task's assignment, or from when a device started it if earlier:
+ * a device that started before a reassignment keeps its photos and readings as evidence. */
+#define TASK_SINCE                                                                            \
+    "coalesce((SELECT min(w.started_at) FROM task_work w WHERE w.task_uuid = t.uuid"         \
+    "  AND w.started_at < t.assigned_at), t.assigned_at)"
+
 /* One JSON object per task; late = due date passed and not finished. Evidence: readings that
- * name the task (or, naming none, its customer since it was assigned) and photos of entries
- * of its customer made since then. */
+ * name the task (or, naming none, its customer since TASK_SINCE) and photos of entries of its
+ * customer made since then. */
 static const char task_list_sql[] =
     "SELECT json_object('uuid', t.uuid, 'kind', t.kind, 'account', t.account,"
     "  'device', d.name, 'due_date', t.due_date, 'priority', t.priority, 'state', t.state,"
     "  'reason_code', t.reason_code, 'result', t.result, 'instructions', t.instructions,"
     "  'assigned_at', t.assigned_at, 'updated_at', t.updated_at,"
+    "  'started_at', t.started_at, 'finished_at', t.finished_at, 'lat', t.lat, 'lon', t.lon,"
+    "  'accuracy_m', t.accuracy_m,"
+    "  'reported_by', (SELECT name FROM devices x WHERE x.id = t.reported_by),"
+    "  'withdrawn_from', (SELECT name FROM devices x WHERE x.id = t.withdrawn_from),"
+    "  'work', (SELECT json_group_array(json_object('device', w.name, 'state', w.state,"
+    "       'reason_code', w.reason_code, 'result', w.result, 'started_at', w.started_at,"
+    "       'finished_at', w.finished_at, 'lat', w.lat, 'lon', w.lon,"
+    "       'accuracy_m', w.accuracy_m, 'reported_at', w.reported_at))"
+    "     FROM (SELECT w.*, coalesce(x.name, '(bundle)') AS name FROM task_work w"
+    "       LEFT JOIN devices x ON x.id = w.device_id WHERE w.task_uuid = t.uuid"
+    "       ORDER BY w.reported_at) w),"
     "  'late', json(CASE WHEN t.due_date < ?4 AND t.state IN ('assigned','in-progress')"
     "           THEN 'true' ELSE 'false' END),"
     "  'readings', (SELECT json_group_array(json_object('uuid', r.uuid,"
@@ -1465,16 +1653,53 @@ static const char task_list_sql[] =
     "       'read_at', json_extract(r.payload, '$.read_at')))"
     "     FROM readings r WHERE json_extract(r.payload, '$.task_uuid') = t.uuid"
     "       OR (json_extract(r.payload, '$.task_uuid') IS NULL AND r.account = t.account"
-    "           AND json_extract(r.payload, '$.read_at') >= t.assigned_at)),"
+    "           AND json_extract(r.payload, '$.read_at') >= " TASK_SINCE ")),"
     "  'photos', (SELECT json_group_array(p.sha256) FROM (SELECT DISTINCT p.uuid, p.sha256"
     "     FROM photos p JOIN entries en ON en.uuid = p.entry_uuid"
-    "     WHERE en.account = t.account AND en.created_at >= t.assigned_at) p))"
+    "     WHERE en.account = t.account AND en.created_at >= " TASK_SINCE ") p))"
     " FROM tasks t JOIN devices d ON d.id = t.device_id"
     " WHERE (?1 IS NULL OR t.state = ?1) AND (?2 IS NULL OR d.name = ?2)"
     "   AND (NOT ?3 OR (t.due_date < ?4 AND t.state IN ('assigned','in-progress')))"
     "   AND (NOT ?5 OR t.state = 'failed' OR (t.due_date < ?4"
     "        AND t.state IN ('assigned','in-progress')))"
     " ORDER BY d.name, t.due_date, t.account";
+
+/* Adds "worked_by" (the devices that reported work, in order) and "note", which says in
+ * words who did the work when a task was reassigned after work had started. */
+static void task_explain(json_t *o)
+{
+    const char *assignee = json_string_value(json_object_get(o, "device"));
+    const char *withdrawn = json_string_value(json_object_get(o, "withdrawn_from"));
+    json_t *work = json_object_get(o, "work"), *by = json_array(), *w;
+    char others[256] = "", note[512] = "";
+    int assignee_worked = 0;
+    size_t i, k = 0;
+    json_array_foreach(work, i, w)
+    {
+        const char *d = json_string_value(json_object_get(w, "device"));
+        if (!d)
+            continue;
+        json_array_append_new(by, json_string(d));
+        if (assignee && strcmp(d, assignee) == 0) {
+            assignee_worked = 1;
+            continue;
+        }
+        size_t len = strlen(others);
+        snprintf(others + len, sizeof others - len, "%s%s", k++ ? " and " : "", d);
+    }
+    if (k && assignee_worked)
+        snprintf(note, sizeof note, "worked by both %s and %s: %s started it before it was "
+                 "reassigned to %s, who started it too; both devices keep it", others,
+                 assignee, others, assignee);
+    else if (k && withdrawn)
+        snprintf(note, sizeof note, "worked by %s, reassigned to %s: withdrawn from %s because "
+                 "%s had started it", others, withdrawn, withdrawn, others);
+    else if (k)
+        snprintf(note, sizeof note, "%s started it before it was reassigned to %s", others,
+                 assignee ? assignee : "another device");
+    json_object_set_new(o, "worked_by", by);
+    json_object_set_new(o, "note", note[0] ? json_string(note) : json_null());
+}
 
 int hub_task_list(struct hub_store *hs, const struct hub_task_query *q, int as_json, FILE *out,
                   struct err *e)
@@ -1494,20 +1719,36 @@ int hub_task_list(struct hub_store *hs, const struct hub_task_query *q, int as_j
     if (as_json)
         fputs("[", out);
     else
-        fprintf(out, "%-36s %-13s %-10s %-10s %-10s %-11s %-10s %6s %8s %s\n", "uuid", "kind",
-                "account", "device", "due", "state", "code", "photos", "readings", "result");
+        fprintf(out, "%-36s %-13s %-10s %-10s %-10s %-11s %-10s %6s %8s %-16s %-16s %-12s %s\n",
+                "uuid", "kind", "account", "device", "due", "state", "code", "photos",
+                "readings", "started", "finished", "worked by", "result");
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *row = (const char *)sqlite3_column_text(st, 0);
-        if (as_json) {
-            fprintf(out, "%s\n%s", first ? "" : ",", row);
-            first = 0;
-            continue;
-        }
         json_t *o = json_loads(row, 0, NULL);
         if (!o)
             continue;
+        task_explain(o);
+        if (as_json) {
+            char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            fprintf(out, "%s\n%s", first ? "" : ",", text ? text : "null");
+            free(text);
+            json_decref(o);
+            first = 0;
+            continue;
+        }
         const char *late = json_is_true(json_object_get(o, "late")) ? " LATE" : "";
-        fprintf(out, "%-36s %-13s %-10s %-10s %-10s %-11s %-10s %6zu %8zu %s%s\n",
+        char by[128] = "-";
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(o, "worked_by"), i, d)
+        {
+            size_t len = i ? strlen(by) : 0;
+            snprintf(by + len, sizeof by - len, "%s%s", i ? "," : "", json_string_value(d));
+        }
+        const char *sa = json_string_value(json_object_get(o, "started_at"));
+        const char *fa = json_string_value(json_object_get(o, "finished_at"));
+        fprintf(out, "%-36s %-13s %-10s %-10s %-10s %-11s %-10s %6zu %8zu %-16.16s %-16.16s "
+                "%-12s %s%s\n",
                 json_string_value(json_object_get(o, "uuid")),
                 json_string_value(json_object_get(o, "kind")),
                 json_string_value(json_object_get(o, "account")),
@@ -1518,9 +1759,11 @@ int hub_task_list(struct hub_store *hs, const struct hub_task_query *q, int as_j
                 json_is_string(json_object_get(o, "reason_code"))
                     ? json_string_value(json_object_get(o, "reason_code")) : "-",
                 json_array_size(json_object_get(o, "photos")),
-                json_array_size(json_object_get(o, "readings")),
+                json_array_size(json_object_get(o, "readings")), sa ? sa : "-", fa ? fa : "-", by,
                 json_is_string(json_object_get(o, "result"))
                     ? json_string_value(json_object_get(o, "result")) : "", late);
+        if (json_is_string(json_object_get(o, "note")))
+            fprintf(out, "    ^ %s\n", json_string_value(json_object_get(o, "note")));
         json_decref(o);
     }
     if (as_json)

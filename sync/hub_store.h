@@ -67,8 +67,9 @@ int hub_task_import(struct hub_store *hs, FILE *csv, int64_t *count, struct err 
 
 /* Cancel withdraws the task from its device; reassign moves it to another device (the old one
  * is told it is withdrawn, the new one gets it afresh). A device that already started work
- * keeps the task and reports it back. GW_ENOTFOUND for an unknown task or device, GW_EINVAL
- * for a task already finished. */
+ * keeps the task and reports it back; when such a report reaches the hub after a reassignment,
+ * the task is withdrawn from the new device unless it reported work too (hub_ingest_record).
+ * GW_ENOTFOUND for an unknown task or device, GW_EINVAL for a task already finished. */
 int hub_task_cancel(struct hub_store *hs, const char *uuid, struct err *e);
 int hub_task_reassign(struct hub_store *hs, const char *uuid, const char *device,
                       struct err *e);
@@ -81,8 +82,10 @@ struct hub_task_query {
     int attention;      /* late or failed: what a supervisor looks at */
     const char *today;  /* YYYY-MM-DD to judge lateness by; NULL = today (UTC) */
 };
-/* Prints the tasks with state, result, reason code and evidence (photos, readings): a table,
- * or (as_json) a JSON array of objects with the readings and photo hashes attached. */
+/* Prints the tasks with state, result, reason code, the newest report's times, position and
+ * device, each device's work and evidence (photos, readings): a table, or (as_json) a JSON
+ * array of objects with the readings, photo hashes, "work", "worked_by" and "note" (in words,
+ * who worked a task that was reassigned after work started; null when nothing is unusual). */
 int hub_task_list(struct hub_store *hs, const struct hub_task_query *q, int as_json, FILE *out,
                   struct err *e);
 
@@ -132,16 +135,25 @@ enum hub_ingest hub_ingest_record(struct hub_store *hs, int64_t device_id, json_
 /* --- the evidence tree, level by level (hub_tree.c builds names and paths on these) ---
  * Each query calls row(ctx, cols) per row; column meanings are given per function. */
 typedef void (*hub_row_fn)(void *ctx, const char *const *cols);
-/* Customers with live evidence a user may see: account, name, newest update. */
+/* Customers with live evidence (folders or readings) a user may see: account, name, newest
+ * update. */
 int hub_q_customers(struct hub_store *hs, const struct hub_user *u, const char *account,
                     hub_row_fn row, void *ctx, struct err *e);
 /* Live folders of a customer's category: uuid, name, updated_at. */
 int hub_q_folders(struct hub_store *hs, const char *account, int category, hub_row_fn row,
                   void *ctx, struct err *e);
 /* Live entries (newest version) of a folder changed since `since` ("" = all): uuid, name,
- * updated_at, appearance_remark, nameplate_remark, version. */
+ * updated_at, appearance_remark, nameplate_remark, version, created_at, lat, lon, accuracy_m
+ * (unknown numbers are ""). */
 int hub_q_entries(struct hub_store *hs, const char *folder_uuid, const char *since,
                   hub_row_fn row, void *ctx, struct err *e);
+/* The newest version of one entry, same columns as hub_q_entries; no row if unknown. */
+int hub_q_entry(struct hub_store *hs, const char *uuid, hub_row_fn row, void *ctx,
+                struct err *e);
+/* A customer's meter readings (uuid NULL = all, else that one) read since `since` ("" or
+ * NULL = all), oldest first: uuid, read_at, payload (the device's JSON, whole). */
+int hub_q_readings(struct hub_store *hs, const char *account, const char *uuid,
+                   const char *since, hub_row_fn row, void *ctx, struct err *e);
 /* Live photos of an entry's sub-folder: uuid, sha256, bytes, taken_at. */
 int hub_q_photos(struct hub_store *hs, const char *entry_uuid, const char *sub, hub_row_fn row,
                  void *ctx, struct err *e);

@@ -2,10 +2,13 @@
  *
  * Owns the mapping from the hub's evidence tables to the tree supervisors see:
  *   <account> <name>/<category>/<folder>/<entry>/<appearance|nameplate>/<time>_<hash8>.jpg
+ *   <account> <name>/<category>/<folder>/<entry>/remarks.txt     (the entry's written remarks)
+ *   <account> <name>/readings/<read_at> <method>.txt              (one meter reading each)
  * Every name is made safe for every file system (naming_safe of app/naming.h) and made unique among its
  * siblings (" (2)", " (3)" in creation order), so a path always names one thing. The web
- * page, WebDAV, zip downloads and `gridwalk-hub pull` all walk the tree through here. It does
- * no HTTP and no file I/O. */
+ * page, WebDAV, zip downloads and `gridwalk-hub pull` all walk the tree through here. The
+ * text files are made here from the hub's tables (tree_text), so every view shows the same
+ * bytes, and a listing gives their exact size and hash. It does no HTTP and no file I/O. */
 #ifndef GRIDWALK_HUB_TREE_H
 #define GRIDWALK_HUB_TREE_H
 
@@ -18,7 +21,14 @@ enum tree_level {
     TL_FOLDER,   /* key = folder uuid */
     TL_ENTRY,    /* key = entry uuid */
     TL_SUB,      /* key = entry uuid, sub = appearance|nameplate */
-    TL_FILE      /* a photo: sha, size */
+    TL_READINGS, /* key = account */
+    TL_FILE      /* a file: sha (of its bytes), size; what it is in `file` */
+};
+
+enum tree_file {
+    TF_PHOTO,   /* a blob: key = photo uuid */
+    TF_REMARKS, /* remarks.txt: key = entry uuid */
+    TF_READING  /* a reading's text: key = reading uuid, owner = account */
 };
 
 struct tree_node {
@@ -27,6 +37,8 @@ struct tree_node {
     char key[80];
     int category;
     char sub[16];
+    enum tree_file file;
+    char owner[80];
     char sha[65];
     int64_t size;
     char mtime[32];
@@ -46,6 +58,12 @@ void tree_root(struct tree_node *out);
 int tree_children(struct hub_store *hs, const struct hub_user *u, const struct tree_node *dir,
                   const char *since, struct tree_list *l, struct err *e);
 void tree_list_free(struct tree_list *l);
+
+/* The bytes of a text file node (TF_REMARKS, TF_READING) as of now: UTF-8 text, labels in
+ * English and Chinese. *buf (NUL-terminated, *len bytes) is the caller's to free().
+ * GW_ENOTFOUND when its entry or reading is gone; GW_EINVAL for a photo node. */
+int tree_text(struct hub_store *hs, const struct tree_node *file, char **buf, size_t *len,
+              struct err *e);
 
 /* Walks a '/'-separated path of decoded names from the root. GW_ENOTFOUND when any step is
  * missing or not visible to u. A trailing '/' is allowed. */

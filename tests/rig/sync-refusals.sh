@@ -5,30 +5,8 @@
 . "$GRIDWALK_TOP/tests/lib/sync.sh"
 
 D=$SYNC_TMP/hub
-hub_setup "$D" || { tap_fail "hub setup"; 
-# A photo whose file vanished from the media store: held with a plain error, the rest goes on.
-TAB2=$SYNC_TMP/tab2/gw.db
-"$FILL" --db "$TAB2" --photos 2 --size 3000 --per-entry 2 --account 1001 --name 张三 --seed 8
-GONE=$(sqlite3 "$TAB2" "SELECT b.sha256 FROM outbox_blobs b JOIN outbox o ON o.seq = b.seq ORDER BY o.seq LIMIT 1")
-rm "$(dirname "$TAB2")/media/${GONE:0:2}/$GONE.jpg"
-"$SYNCD" --db "$TAB2" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --once 2>"$SYNC_TMP/gone.log"
-ok "a photo whose file is gone fails the pass (exit 1)" test $? = 1
-ok "  ...is held for a person with the reason" test "$(sqlite3 "$TAB2" "SELECT count(*) FROM outbox
-    WHERE state = 'failed' AND next_try_at IS NULL AND last_error LIKE '%missing from the media store%'")" = 1
-ok "  ...and everything else was sent" test "$(outbox_left "$TAB2")" = 1
-tap_done; }
-hub_start "$D" "" --max-blob 100000 || { tap_fail "hub starts"; 
-# A photo whose file vanished from the media store: held with a plain error, the rest goes on.
-TAB2=$SYNC_TMP/tab2/gw.db
-"$FILL" --db "$TAB2" --photos 2 --size 3000 --per-entry 2 --account 1001 --name 张三 --seed 8
-GONE=$(sqlite3 "$TAB2" "SELECT b.sha256 FROM outbox_blobs b JOIN outbox o ON o.seq = b.seq ORDER BY o.seq LIMIT 1")
-rm "$(dirname "$TAB2")/media/${GONE:0:2}/$GONE.jpg"
-"$SYNCD" --db "$TAB2" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --once 2>"$SYNC_TMP/gone.log"
-ok "a photo whose file is gone fails the pass (exit 1)" test $? = 1
-ok "  ...is held for a person with the reason" test "$(sqlite3 "$TAB2" "SELECT count(*) FROM outbox
-    WHERE state = 'failed' AND next_try_at IS NULL AND last_error LIKE '%missing from the media store%'")" = 1
-ok "  ...and everything else was sent" test "$(outbox_left "$TAB2")" = 1
-tap_done; }
+hub_setup "$D" || { tap_fail "hub setup"; tap_done; }
+hub_start "$D" "" --max-blob 100000 || { tap_fail "hub starts"; tap_done; }
 TOKEN=$(cat "$SYNC_TMP/token")
 AUTH="Authorization: Bearer $TOKEN"
 

@@ -206,8 +206,10 @@ ok "the hub shows the cancelled one cancelled" test "$(hq ".[] | select(.uuid ==
 ok "the hub was told the started one is kept" test "$(hq ".[] | select(.uuid == \"$U_CANCEL_STARTED\") | .state")" = in-progress
 ok "the hub was told of the started reassigned one too" test "$(hq ".[] | select(.uuid == \"$U_MOVE_STARTED\") | .state")" = in-progress
 sync_once "$TAB2" "$SYNC_TMP/token2"
-ok "the new device gets the reassigned tasks" \
-    test "$(sqlite3 "$TAB2" "SELECT count(*) FROM tasks WHERE uuid IN ('$U_MOVE','$U_MOVE_STARTED')")" = 2
+ok "the new device gets the reassigned task nobody had started" \
+    test "$(sqlite3 "$TAB2" "SELECT count(*) FROM tasks WHERE uuid = '$U_MOVE'")" = 1
+ok "  ...but not the one the old device had started: the hub withdrew it from tab2" \
+    test "$(sqlite3 "$TAB2" "SELECT count(*) FROM tasks WHERE uuid = '$U_MOVE_STARTED'")" = 0
 ok "the tablet lists what it has left" test "$("$GW" tasks --db "$TAB" --json | jq -s length)" = 218
 
 # Supervisors: late and failed.

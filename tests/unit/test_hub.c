@@ -254,6 +254,93 @@ static void test_changes_paging(void **state)
     json_decref(page);
 }
 
+/* Takes in a record and drops it. */
+static enum hub_ingest in_put(struct hub_store *hs, json_t *r)
+{
+    enum hub_ingest s = in(hs, r);
+    json_decref(r);
+    return s;
+}
+
+/* remarks.txt and readings/: the listing's size and hash are those of the bytes tree_text
+ * makes; a new entry version changes them; a reading's transcript is shown as hex. */
+static void test_text_files(void **state)
+{
+    struct hub_store *hs = *state;
+    struct tree_node node, readings;
+    struct tree_list l = {0};
+    char *text = NULL, sha[WIRE_SHA_LEN];
+    size_t len = 0;
+    assert_int_equal(hub_batch_begin(hs, NULL), GW_OK);
+    assert_int_equal(in_put(hs, folder(FOLDER, "表箱")), HUB_IN_STORED);
+    json_t *e1 = entry(1, "进线柜");
+    json_object_set_new(json_object_get(e1, "payload"), "appearance_remark",
+                        json_string("锁具锈蚀\n封印完整"));
+    json_object_set_new(json_object_get(e1, "payload"), "lat", json_real(30.25));
+    json_object_set_new(json_object_get(e1, "payload"), "lon", json_real(120.5));
+    assert_int_equal(in_put(hs, e1), HUB_IN_STORED);
+    json_t *rd = rec("reading", "33333333-3333-4333-8333-333333333333",
+                     json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s}], s:s, s:n, s:s,"
+                               " s:n, s:n, s:n, s:s}",
+                               "uuid", "33333333-3333-4333-8333-333333333333", "customer_account",
+                               "1001", "method", "probe", "protocol", "dlt645-2007",
+                               "meter_reported", "330100001001", "registers", "id",
+                               "energy_fwd_total", "value", "1234.50", "unit", "kWh", "validation",
+                               "ok", "reason_code", "read_at", "2026-11-22T08:15:00.000Z", "lat",
+                               "lon", "accuracy_m", "transcript_b64", "aBHA/w=="));
+    assert_int_equal(in_put(hs, rd), HUB_IN_STORED);
+    assert_int_equal(hub_batch_commit(hs, NULL), GW_OK);
+
+    assert_int_equal(tree_resolve(hs, NULL, "1001/用电检查/表箱/进线柜/remarks.txt", &node, NULL),
+                     GW_OK);
+    assert_int_equal(node.level, TL_FILE);
+    assert_int_equal(node.file, TF_REMARKS);
+    assert_int_equal(tree_text(hs, &node, &text, &len, NULL), GW_OK);
+    assert_int_equal((int64_t)len, node.size);
+    wire_sha256_hex(text, len, sha);
+    assert_string_equal(sha, node.sha);
+    assert_non_null(strstr(text, "Appearance remark / 外观备注:\n锁具锈蚀\n封印完整\n"));
+    assert_non_null(strstr(text, "Nameplate remark / 铭牌备注:\n(none / 无)\n"));
+    assert_non_null(strstr(text, "Position / 位置: 30.25, 120.5\n"));
+    assert_non_null(strstr(text, "Version / 版本: 1\n"));
+    free(text);
+    char old_sha[WIRE_SHA_LEN];
+    memcpy(old_sha, node.sha, sizeof old_sha);
+
+    assert_int_equal(hub_batch_begin(hs, NULL), GW_OK);
+    json_t *e2 = entry(2, "进线柜");
+    json_object_set_new(json_object_get(e2, "payload"), "appearance_remark", json_string("已修"));
+    assert_int_equal(in_put(hs, e2), HUB_IN_STORED);
+    assert_int_equal(hub_batch_commit(hs, NULL), GW_OK);
+    assert_int_equal(tree_resolve(hs, NULL, "1001/用电检查/表箱/进线柜/remarks.txt", &node, NULL),
+                     GW_OK);
+    assert_string_not_equal(node.sha, old_sha);
+    assert_int_equal(tree_text(hs, &node, &text, &len, NULL), GW_OK);
+    assert_non_null(strstr(text, "Version / 版本: 2\n"));
+    assert_non_null(strstr(text, "外观备注:\n已修\n"));
+    assert_non_null(strstr(text, "Position / 位置: unknown / 未知\n"));
+    free(text);
+
+    assert_int_equal(tree_resolve(hs, NULL, "1001/readings", &readings, NULL), GW_OK);
+    assert_int_equal(readings.level, TL_READINGS);
+    assert_int_equal(tree_children(hs, NULL, &readings, NULL, &l, NULL), GW_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].name, "2026-11-22T08-15-00Z probe.txt");
+    assert_int_equal(tree_text(hs, &l.v[0], &text, &len, NULL), GW_OK);
+    assert_int_equal((int64_t)len, l.v[0].size);
+    assert_non_null(strstr(text, "  energy_fwd_total = 1234.50 kWh\n"));
+    assert_non_null(strstr(text, "Meter number reported / 电表报告的表号: 330100001001\n"));
+    assert_non_null(strstr(text, "000000  68 11 c0 ff\n")); /* not printable: hex only */
+    free(text);
+    /* A reading read before --since is left out. */
+    assert_int_equal(tree_children(hs, NULL, &readings, "2026-11-23", &l, NULL), GW_OK);
+    assert_int_equal(l.n, 0);
+    tree_list_free(&l);
+    /* A photo node has no text. */
+    node.file = TF_PHOTO;
+    assert_int_equal(tree_text(hs, &node, &text, &len, NULL), GW_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +348,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_blobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ingest_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes_paging, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

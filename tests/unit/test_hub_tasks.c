@@ -11,6 +11,7 @@
 
 #include "sync/hub_store.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,12 +231,177 @@ static void test_results_and_evidence(void **state)
     free(buf);
 }
 
+/* A device's task record, taken in as device `dev` would send it. */
+static enum hub_ingest report(struct hub_store *hs, int64_t dev, const char *id, const char *task,
+                              const char *state, const char *finished)
+{
+    char rec[1024], msg[256];
+    snprintf(rec, sizeof rec,
+             "{\"id\":\"%s\",\"kind\":\"task\",\"entity_uuid\":\"%s\",\"blobs\":[],"
+             "\"payload\":{\"uuid\":\"%s\",\"state\":\"%s\",\"reason_code\":null,"
+             "\"result\":\"ok\",\"started_at\":\"2026-11-22T08:00:00.000Z\",\"finished_at\":%s,"
+             "\"lat\":30.5,\"lon\":120.25,\"accuracy_m\":4}}",
+             id, task, task, state, finished);
+    json_t *r = json_loads(rec, 0, NULL);
+    assert_non_null(r);
+    assert_int_equal(hub_batch_begin(hs, NULL), GW_OK);
+    enum hub_ingest s = hub_ingest_record(hs, dev, r, msg, sizeof msg);
+    assert_int_equal(hub_batch_commit(hs, NULL), GW_OK);
+    json_decref(r);
+    if (s != HUB_IN_STORED)
+        fprintf(stderr, "# %s\n", msg);
+    return s;
+}
+
+/* How many withdrawals of task uuid device dev was sent. */
+static int withdrawals(struct hub_store *hs, int64_t dev, const char *uuid)
+{
+    json_t *page = NULL, *c;
+    int64_t next = 0;
+    int more = 0, n = 0;
+    size_t i;
+    assert_int_equal(hub_changes(hs, dev, 0, 1000, &page, &next, &more, NULL), GW_OK);
+    json_array_foreach(page, i, c)
+    {
+        json_t *d = json_object_get(c, "data");
+        const char *du = json_string_value(json_object_get(d, "uuid"));
+        if (du && strcmp(du, uuid) == 0 &&
+            json_is_true(json_object_get(d, "withdrawn")))
+            n++;
+    }
+    json_decref(page);
+    return n;
+}
+
+/* Issue: a task reassigned after the old device started it. The old device's report is
+ * accepted and attributed to it, and the new assignee is told to drop the task, once; if the
+ * new assignee reports work too, both keep it and the list says so. */
+static void test_reassigned_after_work_started(void **state)
+{
+    struct hub_store *hs = *state;
+    char u[37];
+    assert_int_equal(hub_task_add(hs, "tab1", "inspection", "1001", NULL, NULL, u, NULL), GW_OK);
+    assert_int_equal(hub_task_reassign(hs, u, "tab2", NULL), GW_OK);
+    assert_int_equal(withdrawals(hs, 2, u), 0);
+    assert_int_equal(report(hs, 1, "6b1f0c2e-5d0a-4d7e-9a51-0c7f5d7e1a11", u, "in-progress", "null"),
+                     HUB_IN_STORED);
+    assert_int_equal(withdrawals(hs, 2, u), 1);
+    assert_int_equal(report(hs, 1, "6b1f0c2e-5d0a-4d7e-9a51-0c7f5d7e1a12", u, "done",
+                            "\"2026-11-22T09:00:00.000Z\""), HUB_IN_STORED);
+    assert_int_equal(withdrawals(hs, 2, u), 1); /* told once */
+    struct hub_task_query q = {0};
+    json_t *a = list(hs, &q);
+    json_t *t = json_array_get(a, 0);
+    assert_string_equal(field(a, 0, "state"), "done");
+    assert_string_equal(field(a, 0, "device"), "tab2");
+    assert_string_equal(field(a, 0, "reported_by"), "tab1");
+    assert_string_equal(field(a, 0, "withdrawn_from"), "tab2");
+    assert_string_equal(field(a, 0, "started_at"), "2026-11-22T08:00:00.000Z");
+    assert_string_equal(field(a, 0, "finished_at"), "2026-11-22T09:00:00.000Z");
+    assert_true(json_number_value(json_object_get(t, "lat")) == 30.5);
+    assert_true(json_number_value(json_object_get(t, "accuracy_m")) == 4);
+    assert_int_equal(json_array_size(json_object_get(t, "work")), 1);
+    assert_string_equal(field(a, 0, "note"),
+                        "worked by tab1, reassigned to tab2: withdrawn from tab2 because tab1 had "
+                        "started it");
+    json_decref(a);
+    /* tab2 had started it too (it keeps a withdrawn task it started, and says so). */
+    assert_int_equal(report(hs, 2, "6b1f0c2e-5d0a-4d7e-9a51-0c7f5d7e1a13", u, "in-progress", "null"),
+                     HUB_IN_STORED);
+    a = list(hs, &q);
+    assert_true(json_is_null(json_object_get(json_array_get(a, 0), "withdrawn_from")));
+    assert_int_equal(json_array_size(json_object_get(json_array_get(a, 0), "worked_by")), 2);
+    assert_non_null(strstr(field(a, 0, "note"), "worked by both tab1 and tab2"));
+    json_decref(a);
+    assert_int_equal(withdrawals(hs, 2, u), 1);
+    /* A report from the assignee of a task nobody moved withdraws nothing. */
+    char v[37];
+    assert_int_equal(hub_task_add(hs, "tab1", "inspection", "1002", NULL, NULL, v, NULL), GW_OK);
+    assert_int_equal(report(hs, 1, "6b1f0c2e-5d0a-4d7e-9a51-0c7f5d7e1a14", v, "done", "null"),
+                     HUB_IN_STORED);
+    assert_int_equal(withdrawals(hs, 1, v), 0);
+}
+
+static void sql(const char *db, const char *text)
+{
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    if (sqlite3_exec(h, text, NULL, NULL, &msg) != SQLITE_OK)
+        fprintf(stderr, "# %s\n", msg ? msg : "?");
+    assert_null(msg);
+    sqlite3_close(h);
+}
+
+/* A hub store made by the first release (schema 1) opens as schema 2, and what it had
+ * received fills the new columns: an entry's position, a task's report and its device. */
+static void test_migration_from_v1(void **state)
+{
+    struct hub_store *hs = *state;
+    char u[37], db[300];
+    assert_int_equal(hub_task_add(hs, "tab1", "inspection", "1001", NULL, NULL, u, NULL), GW_OK);
+    hub_store_close(hs);
+    *state = NULL;
+    snprintf(db, sizeof db, "%s/hub.db", scratch);
+    /* Back to the shape of version 1. */
+    sql(db, "DROP TABLE task_work; DROP INDEX readings_account;"
+            "ALTER TABLE entries DROP COLUMN lat; ALTER TABLE entries DROP COLUMN lon;"
+            "ALTER TABLE entries DROP COLUMN accuracy_m; ALTER TABLE readings DROP COLUMN read_at;"
+            "ALTER TABLE tasks DROP COLUMN started_at; ALTER TABLE tasks DROP COLUMN finished_at;"
+            "ALTER TABLE tasks DROP COLUMN lat; ALTER TABLE tasks DROP COLUMN lon;"
+            "ALTER TABLE tasks DROP COLUMN accuracy_m; ALTER TABLE tasks DROP COLUMN reported_by;"
+            "ALTER TABLE tasks DROP COLUMN withdrawn_from; PRAGMA user_version = 1;");
+    char text[2048];
+    snprintf(text, sizeof text,
+             "INSERT INTO records VALUES('r1', 'entry', 'e1', 2, 'd', '{\"payload\":{\"lat\":30.1,"
+             "\"lon\":120.2,\"accuracy_m\":7}}', 1, '2026-11-22T08:00:00.000Z');"
+             "INSERT INTO entries(uuid, version, folder_uuid, account, name, created_at, updated_at,"
+             " digest) VALUES('e1', 2, 'f1', '1001', 'x', 'a', 'b', 'd');"
+             "INSERT INTO readings VALUES('g1', '1001', 'd', '{\"read_at\":\"2026-11-22T08:15:00.000Z\"}');"
+             "INSERT INTO records VALUES('r2', 'task', '%s', 1, 'd', '{\"payload\":{\"state\":\"done\","
+             "\"started_at\":\"2026-11-22T07:00:00.000Z\",\"finished_at\":\"2026-11-22T07:30:00.000Z\","
+             "\"lat\":30.3,\"lon\":120.4,\"accuracy_m\":5}}', 1, '2026-11-22T08:00:00.000Z');",
+             u);
+    sql(db, text);
+    assert_int_equal(hub_store_open(&hs, scratch, NULL), GW_OK);
+    *state = hs;
+    struct hub_task_query q = {0};
+    json_t *a = list(hs, &q);
+    assert_string_equal(field(a, 0, "started_at"), "2026-11-22T07:00:00.000Z");
+    assert_string_equal(field(a, 0, "finished_at"), "2026-11-22T07:30:00.000Z");
+    assert_string_equal(field(a, 0, "reported_by"), "tab1");
+    assert_true(json_number_value(json_object_get(json_array_get(a, 0), "accuracy_m")) == 5);
+    json_decref(a);
+    hub_store_close(hs);
+    *state = NULL;
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT (SELECT lat || ',' || lon || ',' || accuracy_m "
+                                           "FROM entries), (SELECT read_at FROM readings), "
+                                           "(SELECT user_version FROM pragma_user_version)",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "30.1,120.2,7.0");
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), "2026-11-22T08:15:00.000Z");
+    assert_int_equal(sqlite3_column_int(st, 2), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    /* A store newer than this program is refused with both versions named. */
+    sql(db, "PRAGMA user_version = 9");
+    struct err e = {0};
+    assert_int_equal(hub_store_open(&hs, scratch, &e), GW_EDB);
+    assert_non_null(strstr(e.msg, "version 9"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_and_reassign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_results_and_evidence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reassigned_after_work_started, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
