@@ -1,9 +1,11 @@
 /* hooks_media.c - the entry page's "Take photo", "Pick file" and "Scan" buttons, wired to the
  * photo pipeline (app/photo_job.h) running on a worker thread.
  *
- * A press starts a job and registers its wake-up pipe with the loop; progress goes to the
- * status line, each failed item is said there, and the end reloads the screens (the new photos
- * appear in the folder). Only one job runs at a time: the camera and the scanner are single
+ * A press starts a job and registers its wake-up pipe with the loop; a progress box (scr_job.c)
+ * shows the stage, a bar, what was stored or failed and a Cancel button, and the end reloads
+ * the screens (the new photos appear in the folder). A cancelled job that does not come back
+ * within MEDIA_GIVE_UP_S (a driver stuck in its read) is given up (photo_job_abandon) and the
+ * user told to replug the device. Only one job runs at a time: the camera and the scanner are single
  * devices. "Pick file" opens the file chooser (scr_pick.c) over the configured pick folders
  * and removable media; its selection becomes one job. Settings come from the app's config
  * file first, then the store's. */
@@ -13,20 +15,56 @@
 #include "app/photo_job.h"
 #include "ui/hooks.h"
 #include "ui/internal.h"
+#include "ui/media.h"
 #include "ui/loop.h"
 #include "ui/ui.h"
 
 #include <math.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Seconds a cancelled job may take to come back before it is given up (a driver stuck in
+ * its read never looks at the cancel flag). */
+#define MEDIA_GIVE_UP_S 10
 
 struct media_run {
     struct ui *ui;
     struct photo_job *job;
+    enum photo_job_kind kind;
+    struct screen *box; /* the progress box, NULL once it is gone */
+    int timer;
+    int give_up_s;
     int stored, failed;
+    double last_news, cancelled_at; /* monotonic seconds; cancelled_at 0 until Cancel */
 };
 
 static struct media_run *running;
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *device_word(enum photo_job_kind kind)
+{
+    return kind == PHOTO_JOB_SCAN      ? _("scanner")
+           : kind == PHOTO_JOB_CAPTURE ? _("camera")
+                                       : _("file");
+}
+
+/* Ends the run: off the loop, the box closed, the screens reloaded. */
+static void finish(struct media_run *r)
+{
+    ui_loop_remove_fd(photo_job_fd(r->job));
+    ui_loop_remove_timer(r->timer);
+    if (r->box)
+        ui_remove(r->ui, r->box);
+    ui_reload_all(r->ui);
+    running = NULL;
+}
 
 static int on_job(int fd, short revents, void *ctx)
 {
@@ -35,35 +73,111 @@ static int on_job(int fd, short revents, void *ctx)
     (void)fd;
     (void)revents;
     while (photo_job_next(r->job, &ev)) {
+        r->last_news = mono_now();
         switch (ev.kind) {
         case PHOTO_EV_PROGRESS:
-            if (ev.total > 0)
-                ui_message(r->ui, false, "%s %ld%% (%d/%d)", ev.stage, ev.done * 100 / ev.total,
-                           ev.item, ev.items > 0 ? ev.items : ev.item);
-            else
-                ui_message(r->ui, false, "%s", ev.stage);
+            if (r->box)
+                scr_job_progress(r->box, ev.stage, ev.done, ev.total, ev.item, ev.items);
             break;
         case PHOTO_EV_STORED:
             r->stored++;
+            if (r->box)
+                scr_job_counts(r->box, r->stored, r->failed, NULL);
             break;
         case PHOTO_EV_FAILED:
             r->failed++;
-            ui_message(r->ui, true, "%s", ev.err.msg);
+            if (r->box)
+                scr_job_counts(r->box, r->stored, r->failed, ev.err.msg);
             break;
-        case PHOTO_EV_DONE:
-            ui_loop_remove_fd(photo_job_fd(r->job));
-            if (ev.rc)
-                ui_message(r->ui, true, "%s", ev.err.msg);
-            else if (!r->failed)
-                ui_message(r->ui, false, _("%d stored"), r->stored);
+        case PHOTO_EV_DONE: {
+            struct ui *ui = r->ui;
+            int stored = r->stored, failed = r->failed;
+            finish(r);
             photo_job_free(r->job);
-            ui_reload_all(r->ui);
             free(r);
-            running = NULL;
+            if (ev.rc == GW_ECANCEL)
+                ui_message(ui, false, _("Cancelled; %d stored before that."), stored);
+            else if (ev.rc)
+                ui_message(ui, true, "%s", ev.err.msg);
+            else if (failed)
+                ui_message(ui, true, _("%d stored, %d failed: %s"), stored, failed,
+                           _("see the photo folder for what arrived"));
+            else
+                ui_message(ui, false, _("%d stored"), stored);
             return UI_HANDLED | UI_REDRAW;
+        }
         }
     }
     return UI_HANDLED | UI_REDRAW;
+}
+
+/* Once a second: how long the device has been quiet, and giving up a cancelled job that does
+ * not come back, so the app is never held by a stuck driver. */
+static int on_tick(void *ctx)
+{
+    struct media_run *r = ctx;
+    double now = mono_now();
+    if (r->cancelled_at > 0 && now - r->cancelled_at >= r->give_up_s) {
+        struct ui *ui = r->ui;
+        enum photo_job_kind kind = r->kind;
+        finish(r);
+        photo_job_abandon(r->job);
+        free(r);
+        ui_message(ui, true,
+                   _("The %s did not answer and was given up. Unplug it and plug it in again "
+                     "before the next try."),
+                   device_word(kind));
+        return UI_REDRAW;
+    }
+    if (r->box)
+        scr_job_idle(r->box, (int)(now - (r->cancelled_at > 0 ? r->cancelled_at : r->last_news)));
+    return UI_REDRAW;
+}
+
+static void on_cancel(struct ui *ui, void *ctx)
+{
+    struct media_run *r = ctx;
+    (void)ui;
+    photo_job_cancel(r->job);
+    r->cancelled_at = mono_now();
+}
+
+static void on_box_gone(struct ui *ui, void *ctx)
+{
+    struct media_run *r = ctx;
+    (void)ui;
+    r->box = NULL;
+}
+
+int ui_media_watch(struct ui *ui, struct photo_job *job, enum photo_job_kind kind, int give_up_s,
+                   struct err *e)
+{
+    if (running) {
+        photo_job_free(job);
+        return err_set(e, GW_EDEVICE, "%s", _("still busy with the previous photo or scan"));
+    }
+    struct media_run *r = calloc(1, sizeof *r);
+    if (!r)
+        abort();
+    r->ui = ui;
+    r->job = job;
+    r->kind = kind;
+    r->give_up_s = give_up_s > 0 ? give_up_s : MEDIA_GIVE_UP_S;
+    r->last_news = mono_now();
+    if (ui_loop_add_fd(photo_job_fd(job), POLLIN, on_job, r) < 0 ||
+        (r->timer = ui_loop_add_timer(1000, on_tick, r)) < 0) {
+        ui_loop_remove_fd(photo_job_fd(job));
+        photo_job_free(job);
+        free(r);
+        return err_set(e, GW_EINTERNAL, "%s", _("too many things at once; try again"));
+    }
+    r->box = scr_job_new(kind == PHOTO_JOB_SCAN      ? _("Scanning")
+                         : kind == PHOTO_JOB_CAPTURE ? _("Taking a photo")
+                                                     : _("Importing pictures"),
+                         on_cancel, on_box_gone, r);
+    ui_push(ui, r->box);
+    running = r;
+    return GW_OK;
 }
 
 static int start(struct ui *ui, int64_t entry_id, const char *folder, enum photo_job_kind kind,
@@ -85,24 +199,12 @@ static int start(struct ui *ui, int64_t entry_id, const char *folder, enum photo
         pos.fix_time = fix.at;
         pp = &pos;
     }
-    struct media_run *r = calloc(1, sizeof *r);
-    if (!r)
-        abort();
-    r->ui = ui;
+    struct photo_job *job = NULL;
     int rc = photo_job_for_entry(ui->db, entry_id, folder ? folder : "appearance", kind, files,
-                                 nfiles, pp, &ov, &r->job, e);
-    if (rc) {
-        free(r);
+                                 nfiles, pp, &ov, &job, e);
+    if (rc)
         return rc;
-    }
-    if (ui_loop_add_fd(photo_job_fd(r->job), POLLIN, on_job, r) < 0) {
-        photo_job_free(r->job);
-        free(r);
-        return err_set(e, GW_EINTERNAL, "%s", _("too many things at once; try again"));
-    }
-    running = r;
-    ui_message(ui, false, "%s", kind == PHOTO_JOB_SCAN ? _("scanning...") : _("working..."));
-    return GW_OK;
+    return ui_media_watch(ui, job, kind, MEDIA_GIVE_UP_S, e);
 }
 
 static int take_photo(const struct ui_hook_target *t, void *ctx, struct err *e)

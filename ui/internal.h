@@ -195,6 +195,16 @@ void ui_dialog_button(struct ui_dialog *d, const char *label, bool cancel);
 /* The screens. Each returns a new screen for ui_push. */
 struct screen *scr_search_new(struct ui *ui);
 struct screen *scr_sync_new(struct ui *ui);
+
+/* The progress box of a media job (scr_job.c). cancel is called once when the user presses
+ * Cancel (or Esc); gone when the box is freed, with ui NULL. The owner feeds it and removes
+ * it (ui_remove) when the job ends. idle_s: seconds without news, or since the cancel. */
+typedef void (*ui_job_fn)(struct ui *ui, void *ctx);
+struct screen *scr_job_new(const char *title, ui_job_fn cancel, ui_job_fn gone, void *ctx);
+void scr_job_progress(struct screen *s, const char *stage, long done, long total, int item,
+                      int items);
+void scr_job_counts(struct screen *s, int stored, int failed, const char *last_error);
+void scr_job_idle(struct screen *s, int idle_s);
 struct screen *scr_customer_new(struct ui *ui, int64_t customer_id);
 struct screen *scr_category_new(struct ui *ui, int64_t customer_id, const char *account,
                                 int category);
