@@ -250,9 +250,11 @@ static int request(struct agent *a, const char *method, const char *path, const 
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, a);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
-    /* A link that goes dead mid-transfer (tunnel, blackhole) is noticed within 30 s. */
+    /* A link that goes dead mid-transfer (tunnel, blackhole) is noticed within 20 s: long
+     * enough for TCP's retransmissions on a lossy cell link, short enough that a cut the
+     * user can see is reported while it lasts. An abandoned upload resumes where it was. */
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 20L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Over a bad link between two network namespaces (10% packet loss each way, 300 ms delay each
-# way, and the link cut for 40 s in the middle) the agent completes with nothing lost or
+# way, and the link cut for 30 s in the middle) the agent completes with nothing lost or
 # doubled. Needs root (namespaces, iptables); says so and fails otherwise.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$GRIDWALK_TOP/tests/lib/sync.sh"
@@ -60,18 +60,18 @@ inA "$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --inter
 sync_track $!
 start=$SECONDS
 wait_for 90 sh -c "test \$(sqlite3 '$TAB' \"SELECT count(*) FROM outbox WHERE state <> 'sent'\") -lt $((TOTAL * 2 / 3))"
-diag "$(outbox_left "$TAB") of $TOTAL rows left after $((SECONDS - start)) s; cutting the link for 40 s"
+diag "$(outbox_left "$TAB") of $TOTAL rows left after $((SECONDS - start)) s; cutting the link for 30 s"
 ok "the agent makes progress over the lossy, slow link" test "$(outbox_left "$TAB")" -lt "$TOTAL"
 inA iptables -I OUTPUT 1 -o vA -j DROP
 inA iptables -I INPUT 1 -i vA -j DROP
 before=$(outbox_left "$TAB")
-# 40 s: longer than the agent's 30 s stall limit, so a request caught in flight by the cut
+# 30 s: longer than the agent's 20 s stall limit, so a request caught in flight by the cut
 # ends in an error the agent must report, not in a transfer that merely resumes.
-sleep 40
+sleep 30
 during=$(outbox_left "$TAB")
 inA iptables -D OUTPUT -o vA -j DROP
 inA iptables -D INPUT -i vA -j DROP
-diag "rows left: $before when cut, $during after 40 s without a link"
+diag "rows left: $before when cut, $during after 30 s without a link"
 ok "nothing was confirmed while the link was cut" test "$during" = "$before"
 wait_for 150 sh -c "test \$(sqlite3 '$TAB' \"SELECT count(*) FROM outbox WHERE state <> 'sent'\") = 0"
 diag "finished $((SECONDS - start)) s after the agent started"
