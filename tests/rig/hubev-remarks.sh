@@ -77,7 +77,7 @@ B64=$(q "SELECT json_extract(payload, '$.transcript_b64') FROM outbox WHERE kind
 WANT=$(printf '%s' "$B64" | base64 -d | od -An -v -tx1 | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
 GOT=$(sed -n '/^The same bytes in hex/,$p' "$RD" | tail -n +2 | cut -c8- | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
 ok "  ...and the probe's transcript as hex, byte for byte" test -n "$WANT" -a "$WANT" = "$GOT"
-ok "  ...and, being a readable log, as text too" grep -q '^+0000.000 -- open ' "$RD"
+ok "  ...and, being a readable log, as text too" grep -Eq '^\+[0-9]{4}\.[0-9]{3} -- open ' "$RD"
 "$HUB" pull --data "$D" --customer 1002 --out "$SYNC_TMP/pull" >/dev/null
 ok "a customer with only a manual reading is pulled too, with its reason code" \
     grep -qx 'Reason code / 原因代码: NO_PROBE' "$(find "$SYNC_TMP/pull/1002 李四/readings" -name '* manual.txt')"
