@@ -12,7 +12,7 @@
  *   gridwalk-hub list [--limit N]           (what arrived, newest first)
  *   gridwalk-hub stats                      (records and photo blobs held)
  *   gridwalk-hub pull --customer X [--since DATE] --out DIR
- *   gridwalk-hub import-bundle FILE
+ *   gridwalk-hub import-bundle FILE [--device NAME]
  * Every command takes --data DIR (default $GRIDWALK_HUB_DATA, else /var/lib/gridwalk-hub).
  * Exit status: 0 done, 1 failed (message on stderr), 2 bad usage. */
 #include "gridwalk/config.h"
@@ -56,7 +56,8 @@ static const char usage_text[] =
     "  list [--limit N]                              what arrived, newest first\n"
     "  stats                                         records and photo blobs held\n"
     "  pull --customer ACCOUNT [--since DATE] --out DIR   copy a customer's evidence tree\n"
-    "  import-bundle FILE                            take in a bundle from a USB stick\n"
+    "  import-bundle FILE [--device NAME]            take in a bundle from a USB stick (from\n"
+    "                                                that tablet: its task reports count as its)\n"
     "--data DIR defaults to $GRIDWALK_HUB_DATA, else /var/lib/gridwalk-hub.\n";
 
 static int fail(const char *what, const struct err *e)
@@ -324,6 +325,7 @@ static int cmd_pull(struct hub_store *hs, const struct opts *o)
 
 struct import_ctx {
     struct hub_store *hs;
+    int64_t device_id; /* the tablet the bundle came from (--device), 0 when not said */
     int64_t blobs, stored, duplicate, refused;
 };
 
@@ -364,7 +366,7 @@ static int import_record(void *ctx, json_t *rec, struct err *e)
     struct import_ctx *x = ctx;
     char msg[GW_ERR_MSG_MAX];
     (void)e;
-    enum hub_ingest s = hub_ingest_record(x->hs, 0, rec, msg, sizeof msg);
+    enum hub_ingest s = hub_ingest_record(x->hs, x->device_id, rec, msg, sizeof msg);
     if (s == HUB_IN_STORED)
         x->stored++;
     else if (s == HUB_IN_DUPLICATE)
@@ -378,10 +380,14 @@ static int import_record(void *ctx, json_t *rec, struct err *e)
     return GW_OK;
 }
 
-static int cmd_import_bundle(struct hub_store *hs, const char *file)
+static int cmd_import_bundle(struct hub_store *hs, const char *file, const char *device)
 {
     struct err e = {0};
-    struct import_ctx x = {hs, 0, 0, 0, 0};
+    struct import_ctx x = {hs, 0, 0, 0, 0, 0};
+    /* Said by the admin who took the stick from that tablet: its task reports count as that
+     * device's work, exactly as if they had come over the network. */
+    if (device && hub_device_id(hs, device, &x.device_id, &e))
+        return fail("import-bundle", &e);
     struct bundle_sink sink = {import_blob, import_record, &x};
     if (hub_batch_begin(hs, &e))
         return fail("import-bundle", &e);
@@ -530,7 +536,8 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "pull") == 0)
         rc = cmd_pull(hs, &o);
     else if (strcmp(cmd, "import-bundle") == 0)
-        rc = nargs == 1 ? cmd_import_bundle(hs, args[0]) : usage("import-bundle FILE");
+        rc = nargs == 1 ? cmd_import_bundle(hs, args[0], o.device)
+                        : usage("import-bundle FILE [--device NAME]");
     hub_store_close(hs);
     return rc;
 }

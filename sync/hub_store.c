@@ -382,6 +382,22 @@ int hub_device_add(struct hub_store *hs, const char *name, char token[HUB_TOKEN_
     return rc;
 }
 
+int hub_device_id(struct hub_store *hs, const char *name, int64_t *device_id, struct err *e)
+{
+    *device_id = 0;
+    sqlite3_stmt *st = prep(hs, "SELECT id FROM devices WHERE name = ?1 AND revoked_at IS NULL", e);
+    if (!st)
+        return GW_EDB;
+    bind_text(st, 1, name);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *device_id = sqlite3_column_int64(st, 0);
+    release(hs, st);
+    if (!*device_id)
+        return err_set(e, GW_ENOTFOUND, "no device \"%s\" on this hub (gridwalk-hub device add %s)",
+                       name, name);
+    return GW_OK;
+}
+
 int hub_device_auth(struct hub_store *hs, const char *token, int64_t *device_id, char *name,
                     size_t n, struct err *e)
 {
@@ -1562,17 +1578,8 @@ static int task_move(struct hub_store *hs, const char *uuid, const char *new_dev
         goto fail;
     }
     if (new_device) {
-        st = prep(hs, "SELECT id FROM devices WHERE name = ?1 AND revoked_at IS NULL", e);
-        if (!st)
+        if ((rc = hub_device_id(hs, new_device, &new_dev, e)))
             goto fail;
-        bind_text(st, 1, new_device);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            new_dev = sqlite3_column_int64(st, 0);
-        release(hs, st);
-        if (!new_dev) {
-            rc = err_set(e, GW_ENOTFOUND, "no device \"%s\" on this hub", new_device);
-            goto fail;
-        }
         if (new_dev == old_dev) {
             rc = err_set(e, GW_EINVAL, "task %s is already on %s", uuid, new_device);
             goto fail;

@@ -37,6 +37,9 @@ const char *hub_store_dir(const struct hub_store *hs);
  * GW_EEXIST when the name is taken. */
 int hub_device_add(struct hub_store *hs, const char *name, char token[HUB_TOKEN_LEN],
                    struct err *e);
+/* The id of the enrolled, not revoked device called name; GW_ENOTFOUND otherwise. */
+int hub_device_id(struct hub_store *hs, const char *name, int64_t *device_id, struct err *e);
+
 /* Finds the device a token belongs to; GW_EAUTH for an unknown or revoked token. */
 int hub_device_auth(struct hub_store *hs, const char *token, int64_t *device_id, char *name,
                     size_t n, struct err *e);

@@ -31,6 +31,21 @@ ok "the network path afterwards confirms the same rows" test "$(outbox_left "$TA
 ok "  ...without storing anything twice" \
     test "$("$HUB" stats --data "$D" | awk '/^records/ {print $2}')" = "$ROWS"
 
+# A task's report carried on a stick counts as the work of the tablet the admin names.
+"$HUB" task add --kind inspection --account 1002 --device tab1 --data "$D" >/dev/null
+"$SYNCD" --db "$TAB" --hub "$HUB_URL" --token-file "$SYNC_TMP/token" --once 2>>"$SYNC_TMP/agent.log"
+TID=$(sqlite3 "$TAB" "SELECT id FROM tasks LIMIT 1")
+TUUID=$(sqlite3 "$TAB" "SELECT uuid FROM tasks LIMIT 1")
+"$GW" task skip "$TID" --db "$TAB" --code NO_ACCESS >/dev/null
+"$GW" export-bundle --db "$TAB" "$SYNC_TMP/task.gwb" >/dev/null
+"$HUB" import-bundle "$SYNC_TMP/task.gwb" --device tab9 --data "$D" >"$SYNC_TMP/task0.out" 2>&1
+ok "import-bundle --device refuses a tablet the hub does not know" test $? != 0
+ok "  ...saying which and how to enrol it" grep -q 'no device "tab9" on this hub (gridwalk-hub device add tab9)' "$SYNC_TMP/task0.out"
+"$HUB" import-bundle "$SYNC_TMP/task.gwb" --device tab1 --data "$D" >"$SYNC_TMP/task1.out" 2>&1
+ok "import-bundle --device takes the task report" test $? = 0
+ok "  ...as the named tablet's work" test "$("$HUB" task list --json --data "$D" |
+    jq -r --arg u "$TUUID" '.[] | select(.uuid == $u) | "\(.state) \(.reported_by)"')" = "skipped tab1"
+
 # A damaged bundle: a blob whose bytes do not match its name is refused, with its records.
 mkdir -p "$SYNC_TMP/evil/blobs"
 head -c 100 /dev/urandom >"$SYNC_TMP/evil/blobs/$(printf 'a%.0s' $(seq 64))"
