@@ -257,8 +257,21 @@ int outbox_failed(struct db *db, int limit, struct outbox_item **items, int *n, 
     return GW_OK;
 }
 
-/* One query for every kind: a tombstone's entity is the uuid of what was removed, which may
- * be a folder, an entry or a photo (removed things stay in the store as evidence). */
+/* One query for every kind, each branch an indexed lookup by uuid (the sync screen asks for
+ * every failed row once a second). A tombstone's entity is the uuid of what was removed: a
+ * folder, an entry or a photo (removed things stay in the store as evidence). */
+#define LABEL_FOLDER(u)                                                                             \
+    "(SELECT c.name || ' › ' || f.name FROM folders f JOIN customers c ON c.id = f.customer_id"  \
+    " WHERE f.uuid = " u ")"
+#define LABEL_ENTRY(u)                                                                              \
+    "(SELECT c.name || ' › ' || f.name || ' › ' || e.name FROM entries e"                        \
+    " JOIN folders f ON f.id = e.folder_id JOIN customers c ON c.id = f.customer_id"              \
+    " WHERE e.uuid = " u ")"
+#define LABEL_PHOTO(u)                                                                              \
+    "(SELECT c.name || ' › ' || f.name || ' › ' || e.name || ' › ' || p.folder FROM photos p"    \
+    " JOIN entries e ON e.id = p.entry_id JOIN folders f ON f.id = e.folder_id"                   \
+    " JOIN customers c ON c.id = f.customer_id WHERE p.uuid = " u ")"
+
 void outbox_item_label(struct db *db, const char *kind, const char *entity_uuid, char *buf,
                        size_t n)
 {
@@ -266,18 +279,11 @@ void outbox_item_label(struct db *db, const char *kind, const char *entity_uuid,
         buf[0] = '\0';
     sqlite3_stmt *st = db_prepare(
         db, NULL,
-        "WITH f AS (SELECT f.uuid, c.name || ' › ' || f.name AS path FROM folders f"
-        "           JOIN customers c ON c.id = f.customer_id),"
-        " e AS (SELECT e.uuid, f.path || ' › ' || e.name AS path FROM entries e"
-        "       JOIN folders x ON x.id = e.folder_id JOIN f ON f.uuid = x.uuid),"
-        " p AS (SELECT p.uuid, e.path || ' › ' || p.folder AS path FROM photos p"
-        "       JOIN entries y ON y.id = p.entry_id JOIN e ON e.uuid = y.uuid) "
         "SELECT CASE :k"
-        " WHEN 'folder' THEN (SELECT path FROM f WHERE uuid = :u)"
-        " WHEN 'entry' THEN (SELECT path FROM e WHERE uuid = :u)"
-        " WHEN 'photo' THEN (SELECT path FROM p WHERE uuid = :u)"
-        " WHEN 'tombstone' THEN coalesce((SELECT path FROM p WHERE uuid = :u),"
-        "   (SELECT path FROM e WHERE uuid = :u), (SELECT path FROM f WHERE uuid = :u))"
+        " WHEN 'folder' THEN " LABEL_FOLDER(":u") " WHEN 'entry' THEN " LABEL_ENTRY(":u")
+        " WHEN 'photo' THEN " LABEL_PHOTO(":u")
+        " WHEN 'tombstone' THEN coalesce(" LABEL_PHOTO(":u") ", " LABEL_ENTRY(":u") ", "
+        LABEL_FOLDER(":u") ")"
         " WHEN 'reading' THEN (SELECT c.name || ' › ' || r.read_at FROM readings r"
         "   JOIN customers c ON c.id = r.customer_id WHERE r.uuid = :u)"
         " WHEN 'task' THEN (SELECT c.name || ' › ' || t.kind FROM tasks t"

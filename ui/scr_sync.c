@@ -35,11 +35,27 @@ static struct sync_scr *me(struct screen *s)
     return (struct sync_scr *)s;
 }
 
+/* The label of the row with this seq from the previous reload, or NULL: labels are looked up
+ * once per row, not on every one-second reload. */
+static const char *old_label(const struct outbox_item *items, char (*labels)[256], int n,
+                             int64_t seq)
+{
+    for (int i = 0; i < n; i++)
+        if (items[i].seq == seq)
+            return labels[i];
+    return NULL;
+}
+
 static void sync_reload(struct screen *scr, struct ui *ui)
 {
     struct sync_scr *s = me(scr);
     struct err e = {0};
-    outbox_items_free(s->items, s->n);
+    struct outbox_item *old = s->items;
+    char(*old_labels)[256] = s->labels;
+    int old_n = s->n;
+    s->labels = calloc(SYNC_LIST_MAX, sizeof *s->labels);
+    if (!s->labels)
+        abort();
     s->items = NULL;
     s->n = 0;
     s->error[0] = '\0';
@@ -52,9 +68,16 @@ static void sync_reload(struct screen *scr, struct ui *ui)
         outbox_setting_get(ui->db, OUTBOX_KEY_REACH, s->reach, sizeof s->reach, &e) ||
         outbox_failed(ui->db, SYNC_LIST_MAX, &s->items, &s->n, &e))
         snprintf(s->error, sizeof s->error, "%s", e.msg);
-    for (int i = 0; i < s->n; i++)
-        outbox_item_label(ui->db, s->items[i].kind, s->items[i].entity_uuid, s->labels[i],
-                          sizeof s->labels[i]);
+    for (int i = 0; i < s->n; i++) {
+        const char *was = old_label(old, old_labels, old_n, s->items[i].seq);
+        if (was)
+            snprintf(s->labels[i], sizeof s->labels[i], "%s", was);
+        else
+            outbox_item_label(ui->db, s->items[i].kind, s->items[i].entity_uuid, s->labels[i],
+                              sizeof s->labels[i]);
+    }
+    outbox_items_free(old, old_n);
+    free(old_labels);
     s->list.n = s->n;
     if (s->list.sel >= s->n)
         s->list.sel = s->n > 0 ? s->n - 1 : 0;
@@ -259,9 +282,6 @@ struct screen *scr_sync_new(struct ui *ui)
 {
     struct sync_scr *s = calloc(1, sizeof *s);
     if (!s)
-        abort();
-    s->labels = calloc(SYNC_LIST_MAX, sizeof *s->labels);
-    if (!s->labels)
         abort();
     s->base.ops = &sync_ops;
     sync_reload(&s->base, ui);

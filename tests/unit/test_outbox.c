@@ -283,6 +283,39 @@ static void test_pull_failure_keeps_nothing(void **state)
     assert_string_equal(text(db, "SELECT count(*) FROM customers"), "0");
 }
 
+/* Each kind of row named the way the sync screen shows it, found through its own uuid. */
+static void test_item_labels(void **state)
+{
+    struct db *db = *state;
+    char buf[256];
+    sql(db, "INSERT INTO customers(id, account, name, updated_at) VALUES"
+            " (1, '3301000002', '李四', '2026-11-22T00:00:00.000Z');"
+            "INSERT INTO folders(id, uuid, customer_id, category, name, created_at, updated_at)"
+            " VALUES(1, 'f-1', 1, 2, '表箱', '2026-11-22T00:00:00.000Z', '2026-11-22T00:00:00.000Z');"
+            "INSERT INTO entries(id, uuid, folder_id, name, created_at, updated_at) VALUES"
+            " (1, 'e-1', 1, '2026-11-22 09:30', '2026-11-22T00:00:00.000Z', '2026-11-22T00:00:00.000Z');"
+            "INSERT INTO photos(id, uuid, entry_id, folder, sha256, bytes, source, taken_at, created_at)"
+            " VALUES(1, 'p-1', 1, 'nameplate', '" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            "', 10, 'file', '2026-11-22T00:00:00.000Z', '2026-11-22T00:00:00.000Z');"
+            "INSERT INTO readings(uuid, customer_id, method, read_at, created_at) VALUES"
+            " ('r-1', 1, 'manual', '2026-11-22T08:15:00.000Z', '2026-11-22T08:15:00.000Z');");
+    outbox_item_label(db, "photo", "p-1", buf, sizeof buf);
+    assert_string_equal(buf, "李四 › 表箱 › 2026-11-22 09:30 › nameplate");
+    outbox_item_label(db, "tombstone", "e-1", buf, sizeof buf);
+    assert_string_equal(buf, "李四 › 表箱 › 2026-11-22 09:30");
+    outbox_item_label(db, "tombstone", "f-1", buf, sizeof buf);
+    assert_string_equal(buf, "李四 › 表箱");
+    outbox_item_label(db, "reading", "r-1", buf, sizeof buf);
+    assert_string_equal(buf, "李四 › 2026-11-22T08:15:00.000Z");
+    outbox_item_label(db, "customer", "3301000002", buf, sizeof buf);
+    assert_string_equal(buf, "李四 (3301000002)");
+    /* Gone from the store, or a kind this build does not know: nothing, not a wrong name. */
+    outbox_item_label(db, "photo", "p-404", buf, sizeof buf);
+    assert_string_equal(buf, "");
+    outbox_item_label(db, "spaceship", "p-1", buf, sizeof buf);
+    assert_string_equal(buf, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +325,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nudge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pull_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pull_failure_keeps_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_labels, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
