@@ -81,6 +81,12 @@ probe_rig_start "$tmp" --followup "$regs"
 read_json "$tmp/fu.json" --protocol dlt645
 ok "follow-up frames are asked for and joined" is "$(reg "$tmp/fu.json" energy_fwd_total)" 12345.67
 ok "the follow-up request went out" has "$tmp/fu.json" "follow-up frame 1"
+probe_rig_start "$tmp" --protocol dlt97 --followup "$regs"
+read_json "$tmp/fu97.json" --protocol dlt645
+ok "1997: follow-up frames are asked for and joined" \
+    is "$(reg "$tmp/fu97.json" energy_fwd_total) $(jq_ "$tmp/fu97.json" "d['meter_reported']")" \
+    "12345.67 330100012345"
+ok "1997: the follow-up request went out" has "$tmp/fu97.json" "follow-up frame 1"
 
 # --- misbehaviour ---
 probe_rig_start "$tmp" --echo "$regs"

@@ -12,7 +12,7 @@
  * read as 8 bits: the app must mask it.
  *
  * Misbehaviour: --silent, --bad-checksum, --garble[=N] (first N answers, default all),
- * --echo, --slow MS, --error CODE, --meter NUMBER, --hangup-after BYTES, --followup,
+ * --echo, --slow MS, --error CODE, --meter NUMBER, --hangup-after BYTES, --followup (answers split over follow-up frames, 2007 and 1997),
  * --stuck-baud (a mode C meter that offers a speed it cannot switch to).
  * Meter shape: --protocol dlt|dlt97|iec|both, --iec-baud N, --iec-mode A|B|C, --dlt-baud N.
  *
@@ -232,6 +232,18 @@ static void dlt_serve(const struct dlt645_frame *f)
         pending_len = 0;
         return;
     }
+    if (fn == DLT645_C97_READ_MORE && is97) {
+        /* 1997: the request names the item again (no frame number), and so does the answer. */
+        if (!pending_len || f->len < 2) {
+            dlt_send(0xC2, (const uint8_t[]){0x01}, 1);
+            return;
+        }
+        memcpy(data, f->data, 2);
+        memcpy(data + 2, pending, pending_len);
+        dlt_send(0x82, data, 2 + pending_len);
+        pending_len = 0;
+        return;
+    }
     if (!(fn == DLT645_C07_READ && !is97) && !(fn == DLT645_C97_READ && is97)) {
         dlt_send((uint8_t)(0xC0 | fn), (const uint8_t[]){0x01}, 1);
         return;
@@ -260,12 +272,12 @@ static void dlt_serve(const struct dlt645_frame *f)
         return;
     }
     memcpy(data, f->data, dl);
-    if (cfg.followup && !is97 && vn >= 2) {
+    if (cfg.followup && vn >= 2) {
         size_t first = vn / 2;
         pending_len = vn - first;
         memcpy(pending, data + dl + first, pending_len);
         pending_di = di;
-        dlt_send(0xB1, data, dl + first);
+        dlt_send(is97 ? 0xA1 : 0xB1, data, dl + first);
         return;
     }
     dlt_send(reply, data, dl + vn);
