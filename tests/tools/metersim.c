@@ -12,8 +12,9 @@
  * read as 8 bits: the app must mask it.
  *
  * Misbehaviour: --silent, --bad-checksum, --garble[=N] (first N answers, default all),
- * --echo, --slow MS, --error CODE, --meter NUMBER, --hangup-after BYTES, --followup (answers split over follow-up frames, 2007 and 1997),
- * --stuck-baud (a mode C meter that offers a speed it cannot switch to).
+ * --echo, --slow MS, --error CODE, --meter NUMBER, --hangup-after BYTES, --followup
+ * (answers split over follow-up frames, 2007 and 1997), --stuck-baud (a mode C meter that
+ * offers a speed it cannot switch to).
  * Meter shape: --protocol dlt|dlt97|iec|both, --iec-baud N, --iec-mode A|B|C, --dlt-baud N.
  *
  * Register file: lines "id value" with the canonical ids of app/probe/dlt645.h, plus
