@@ -12,7 +12,7 @@ test_media_image_LDLIBS := -lz
 
 # The pipeline (app/photo.c) with the store and media: real SQLite files, the SANE test backend.
 UNIT_TESTS += test_photo
-test_photo_SRCS := tests/unit/test_photo.c
+test_photo_SRCS := tests/unit/test_photo.c tests/unit/syscall_wait.c
 test_photo_MODULES := app data media
 
 # The capture tool the vivid rig (scripts/rig-vivid) runs inside its VM; the rig copies its

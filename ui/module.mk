@@ -30,5 +30,5 @@ test_pick_SRCS := tests/unit/test_pick.c tests/unit/ui_fixture.c
 test_pick_MODULES := ui app geo data media
 
 UNIT_TESTS += test_ui_job
-test_ui_job_SRCS := tests/unit/test_ui_job.c tests/unit/ui_fixture.c
+test_ui_job_SRCS := tests/unit/test_ui_job.c tests/unit/ui_fixture.c tests/unit/syscall_wait.c
 test_ui_job_MODULES := ui app geo data media

@@ -16,6 +16,7 @@
 #include "data/sql.h"
 #include "media/exif.h"
 #include "media/image.h"
+#include "tests/unit/syscall_wait.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -549,26 +550,6 @@ static void test_worker_job_files_and_scan(void **state)
 }
 
 /* The one call the entry page's buttons make: everything from the store's settings. */
-/* Whether another thread of this process is inside openat(2) (Linux: the first number of
- * /proc/self/task/TID/syscall is the call it is blocked in). */
-static int thread_in_openat(void)
-{
-    glob_t g;
-    int found = 0;
-    if (glob("/proc/self/task/*/syscall", 0, NULL, &g) != 0)
-        return 0;
-    for (size_t i = 0; i < g.gl_pathc && !found; i++) {
-        FILE *f = fopen(g.gl_pathv[i], "r");
-        long nr = -1;
-        if (f && fscanf(f, "%ld", &nr) == 1 && nr == SYS_openat)
-            found = 1;
-        if (f)
-            fclose(f);
-    }
-    globfree(&g);
-    return found;
-}
-
 /* A worker stuck inside a system call (here a blocking open() of a FIFO nobody writes, as a
  * scanner driver stuck in its read) ignores the cancel flag. Abandoning it returns at once and
  * counts it as stuck; once the call returns, the worker frees the job by itself. */
@@ -596,13 +577,7 @@ static void test_abandon_stuck_worker(void **state)
     struct err e = {0};
     assert_int_equal(photo_job_start(&rq, &j, &e), 0);
     /* Wait until the worker sits in open(), then cancel: that changes nothing. */
-    int blocked = 0;
-    for (int i = 0; i < 200 && !blocked; i++) {
-        blocked = thread_in_openat();
-        if (!blocked)
-            usleep(25 * 1000);
-    }
-    assert_true(blocked);
+    assert_true(wait_thread_in_syscall(SYS_openat, 5000));
     photo_job_cancel(j);
     struct pollfd pf = {photo_job_fd(j), POLLIN, 0};
     struct photo_event ev;

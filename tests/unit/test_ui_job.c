@@ -17,6 +17,7 @@
 #include "tests/unit/ui_fixture.h"
 #include "ui/loop_internal.h"
 #include "ui/media.h"
+#include "tests/unit/syscall_wait.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define F(state) ((struct ui_fixture *)*(state))
@@ -104,7 +106,9 @@ static void test_stuck_scan_given_up(void **state)
     assert_int_equal(ui_media_watch(f->ui, other, PHOTO_JOB_CAPTURE, 1, &e), GW_EDEVICE);
     assert_has(e.msg, "still busy");
 
-    /* Cancel: the box waits for the device, then gives the job up. */
+    /* Cancel once the worker sits in its open(): the box waits for the device, then gives the
+     * job up. */
+    assert_true(wait_thread_in_syscall(SYS_openat, 5000));
     fx_keys(f, "Esc");
     m = fx_model(f);
     assert_has(m, "job.cancelling=1\n");
