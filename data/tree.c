@@ -119,7 +119,7 @@ static void entry_row(sqlite3_stmt *st, struct tree_entry *en)
 
 static const char PHOTO_COLS[] =
     "SELECT p.id, p.uuid, p.entry_id, p.folder, p.sha256, p.bytes, p.width, p.height,"
-    " p.source, p.taken_at, " SYNC_OF("p") " FROM photos p ";
+    " p.source, p.taken_at, " SYNC_OF("p") ", p.lat, p.lon, p.accuracy_m FROM photos p ";
 
 static void photo_row(sqlite3_stmt *st, struct tree_photo *p)
 {
@@ -134,6 +134,10 @@ static void photo_row(sqlite3_stmt *st, struct tree_photo *p)
     db_col_copy(st, 8, p->source, sizeof p->source);
     db_col_copy(st, 9, p->taken_at, sizeof p->taken_at);
     p->sync = sync_of(db_col_text(st, 10));
+    p->lat = sqlite3_column_type(st, 11) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 11);
+    p->lon = sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 12);
+    p->accuracy_m =
+        sqlite3_column_type(st, 13) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 13);
 }
 
 /* Steps a prepared listing statement into a vec of records filled by fill(). */

@@ -63,6 +63,7 @@ struct tree_photo {
     char source[8];    /* "camera", "file", "scan" */
     char taken_at[DB_TIME_LEN];
     enum tree_sync sync;
+    double lat, lon, accuracy_m; /* where it was taken; NaN when unknown */
 };
 
 /* Lists, in creation order, the live folders of a customer's category (1..3), the live

@@ -81,7 +81,11 @@
     X(ACT_PICK_PARENT, "pick-parent", 'u', 0, N_("Parent"),                                        \
       N_("file chooser: go up one folder (Backspace, Left)"))                                      \
     X(ACT_PICK_IMPORT, "pick-import", 'i', 0, N_("Import"),                                        \
-      N_("file chooser: import the selected pictures"))
+      N_("file chooser: import the selected pictures"))                                            \
+    X(ACT_VIEW_PREV, "view-prev", '<', ',', N_("Prev"),                                            \
+      N_("photo viewer: the previous photo of the folder (Left)"))                                 \
+    X(ACT_VIEW_NEXT, "view-next", '>', '.', N_("Next"),                                            \
+      N_("photo viewer: the next photo of the folder (Right)"))
 
 /* A tap on a map area carries the cell tapped, relative to the area's top left corner. */
 #define UI_TAP_MAP_ARG(row, col) (((row) << 12) | (col))

@@ -8,7 +8,8 @@
  * user told to replug the device. Only one job runs at a time: the camera and the scanner are single
  * devices. "Pick file" opens the file chooser (scr_pick.c) over the configured pick folders
  * and removable media; its selection becomes one job. Settings come from the app's config
- * file first, then the store's. */
+ * file first, then the store's. Installing also plugs in the photo viewer (scr_viewer.c),
+ * which decodes with media/ too. */
 #include "gridwalk/config.h"
 
 #include "app/config.h"
@@ -243,4 +244,5 @@ void ui_media_install(void)
     ui_hooks.take_photo = take_photo;
     ui_hooks.pick_file = pick_file;
     ui_hooks.scan = scan;
+    ui_viewer_open = scr_viewer_new;
 }

@@ -215,6 +215,14 @@ struct screen *scr_entry_new(struct ui *ui, int64_t entry_id, int64_t customer_i
 struct screen *scr_photos_new(struct ui *ui, int64_t entry_id, int64_t customer_id,
                               const char *account, const char *folder);
 struct screen *scr_help_new(struct ui *ui);
+/* The photo viewer (scr_viewer.c): shows photos[sel] of n (copied) from the media store and
+ * moves through them. It needs the media part, so the photo list opens it through
+ * ui_viewer_open, which ui_media_install() sets; NULL (a build without media) makes Enter on
+ * a photo say the viewer is not in this build. */
+typedef struct screen *(*ui_viewer_fn)(struct ui *ui, const struct tree_photo *photos, size_t n,
+                                       int sel);
+struct screen *scr_viewer_new(struct ui *ui, const struct tree_photo *photos, size_t n, int sel);
+extern ui_viewer_fn ui_viewer_open;
 struct screen *scr_today_new(struct ui *ui);
 /* True when the device has tasks (cancelled ones aside): Today is then the first screen. */
 bool scr_today_wanted(struct ui *ui);

@@ -32,3 +32,9 @@ test_pick_MODULES := ui app geo data media
 UNIT_TESTS += test_ui_job
 test_ui_job_SRCS := tests/unit/test_ui_job.c tests/unit/ui_fixture.c tests/unit/syscall_wait.c
 test_ui_job_MODULES := ui app geo data media
+
+# The photo viewer (scr_viewer.c): real JPEGs stored through the real photo job, decoded and
+# drawn with media/.
+UNIT_TESTS += test_viewer
+test_viewer_SRCS := tests/unit/test_viewer.c tests/unit/ui_fixture.c
+test_viewer_MODULES := ui app geo data media

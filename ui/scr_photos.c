@@ -1,6 +1,7 @@
 /* scr_photos.c - level 4 of the tree: an entry's appearance or nameplate folder, listing
  * its photos (time, size, source, sync state). Photos arrive through the capture hooks;
- * here they are listed and removed with a reason (a tombstone; the file stays). */
+ * here they are listed, opened in the viewer (Enter or a second tap) and removed with a
+ * reason (a tombstone; the file stays). */
 #include "gridwalk/config.h"
 
 #include "app/tree_ops.h"
@@ -8,6 +9,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+ui_viewer_fn ui_viewer_open;
 
 struct photos_scr {
     struct screen base;
@@ -116,10 +119,20 @@ static int photos_action(struct screen *scr, struct ui *ui, enum ui_action a, in
     struct photos_scr *s = me(scr);
     switch (a) {
     case ACT_TAP_ROW:
-        s->list.sel = arg;
-        return UI_HANDLED | UI_REDRAW;
+        if (arg != s->list.sel) {
+            s->list.sel = arg;
+            return UI_HANDLED | UI_REDRAW;
+        }
+        /* fall through - a second tap opens */
     case ACT_OPEN:
-        return UI_HANDLED;
+        if (s->n == 0)
+            return UI_HANDLED;
+        if (!ui_viewer_open) {
+            ui_message(ui, true, _("not available in this build: %s"), _("photo viewer"));
+            return UI_HANDLED | UI_REDRAW;
+        }
+        ui_push(ui, ui_viewer_open(ui, s->photos, s->n, s->list.sel));
+        return UI_HANDLED | UI_REDRAW;
     case ACT_PHOTO:
     case ACT_PICK:
     case ACT_SCAN: {
