@@ -213,6 +213,65 @@ static void test_golden_picture(void **state)
     fx_golden(f, "viewer-picture", 0);
 }
 
+/* The colours of the picture cell at (y, x): its pair's foreground and background. */
+static void cell_colours(int y, int x, int *fg, int *bg, int *pair)
+{
+    cchar_t cc;
+    wchar_t wc[CCHARW_MAX + 1];
+    attr_t a;
+    short spair;
+    *pair = 0;
+    *fg = *bg = -1;
+    assert_int_equal(mvin_wch(y, x, &cc), OK);
+    getcchar(&cc, wc, &a, &spair, pair);
+    if (*pair > 0)
+        assert_int_equal(extended_pair_content(*pair, fg, bg), OK);
+}
+
+/* On a 256-colour terminal the red and white quadrants of the first picture are drawn in
+ * xterm's red (160) and white (231); on the plain 8-colour xterm the picture and the rest
+ * of the app stay without colour. */
+static void test_colours(void **state)
+{
+    struct ui_fixture *f = F(state);
+    int fg, bg, pair;
+    store_three(f);
+    fx_keys(f, "Enter");
+    assert_model_has(f, "viewer.cells=45x16\n");
+    /* The picture is at columns 17..61, rows 1..16 (80x24). */
+    cell_colours(3, 22, &fg, &bg, &pair);
+    assert_true(pair > 0);
+    assert_true(fg == 160 || bg == 160);
+    cell_colours(14, 55, &fg, &bg, &pair);
+    assert_true(pair > 0);
+    assert_true(fg == 231 || bg == 231);
+    /* The caption and the frame keep the terminal's colours. */
+    cell_colours(18, 2, &fg, &bg, &pair);
+    assert_int_equal(pair, 0);
+    cell_colours(0, 2, &fg, &bg, &pair);
+    assert_int_equal(pair, 0);
+}
+
+static void test_monochrome(void **state)
+{
+    struct ui_fixture *f = F(state);
+    int fg, bg, pair;
+    store_three(f);
+    fx_keys(f, "Enter");
+    cell_colours(3, 22, &fg, &bg, &pair);
+    assert_int_equal(pair, 0);
+    cell_colours(14, 55, &fg, &bg, &pair);
+    assert_int_equal(pair, 0);
+}
+
+static int viewer_256_setup(void **state)
+{
+    setenv("GW_TEST_TERM", "xterm-256color", 1);
+    int rc = viewer_setup(state);
+    unsetenv("GW_TEST_TERM");
+    return rc;
+}
+
 static void test_chinese(void **state)
 {
     struct ui_fixture *f = F(state);
@@ -236,6 +295,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_and_damaged, viewer_setup, viewer_teardown),
         cmocka_unit_test_setup_teardown(test_golden_picture, viewer_setup, viewer_teardown),
         cmocka_unit_test_setup_teardown(test_chinese, viewer_zh_setup, viewer_teardown),
+        cmocka_unit_test_setup_teardown(test_colours, viewer_256_setup, viewer_teardown),
+        cmocka_unit_test_setup_teardown(test_monochrome, viewer_setup, viewer_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,7 +75,9 @@ int fixture_setup(void **state)
     f->in = fopen("/dev/null", "r");
     assert_non_null(f->out);
     assert_non_null(f->in);
-    f->scr = newterm("xterm", f->out, f->in);
+    /* GW_TEST_TERM: a test of colour (the photo viewer) asks for a 256-colour terminal. */
+    const char *term = getenv("GW_TEST_TERM");
+    f->scr = newterm(term && *term ? term : "xterm", f->out, f->in);
     assert_non_null(f->scr);
     set_term(f->scr);
     f->ui = ui_new(f->db, &f->cfg);
