@@ -117,8 +117,12 @@ static void load(struct viewer_scr *s, struct ui *ui, int w, int h)
     int want = 8 * (w > 2 * h ? w : 2 * h);
     if (want < 320)
         want = 320;
-    if (media_image_decode(buf, n, want, MEDIA_MAX_PIXELS_DEFAULT, &s->img, &info, &e)) {
-        snprintf(e.msg, sizeof e.msg, "%s", _("The picture file is damaged and cannot be shown."));
+    int rc = media_image_decode(buf, n, want, MEDIA_MAX_PIXELS_DEFAULT, &s->img, &info, &e);
+    if (rc) {
+        /* Too big says its own size; anything else is, to a person, a damaged file. */
+        if (rc != GW_ETOOBIG)
+            snprintf(e.msg, sizeof e.msg, "%s",
+                     _("The picture file is damaged and cannot be shown."));
         goto out;
     }
     media_image_orient(&s->img, info.orientation);
@@ -409,8 +413,8 @@ static void viewer_dump(struct screen *scr, FILE *out)
     const struct tree_photo *p = &s->photos[s->cur];
     fprintf(out, "viewer.index=%d\nviewer.count=%zu\nviewer.photo=%lld %s\n", s->cur, s->n,
             (long long)p->id, p->sha256);
-    fprintf(out, "viewer.size=%dx%d %lld\nviewer.source=%s\nviewer.sync=%s\n", p->width,
-            p->height, (long long)p->bytes, p->source, tree_sync_name(p->sync));
+    fprintf(out, "viewer.size=%dx%d %lld\nviewer.source=%s\nviewer.sync=%s\n", p->width, p->height,
+            (long long)p->bytes, p->source, tree_sync_name(p->sync));
     if (s->loaded == s->cur && s->error[0])
         fprintf(out, "viewer.error=%s\n", s->error);
     else if (s->loaded == s->cur && s->img.px)

@@ -44,8 +44,8 @@ static void make_jpeg(struct ui_fixture *f, const char *rel, int w, int h)
     unsigned char *jpg = NULL;
     size_t len = 0;
     struct err e = {0};
-    static const unsigned char quad[4][3] = {{220, 30, 30}, {30, 200, 40}, {30, 40, 210},
-                                             {250, 250, 250}};
+    static const unsigned char quad[4][3] = {
+        {220, 30, 30}, {30, 200, 40}, {30, 40, 210}, {250, 250, 250}};
     assert_non_null(img.px);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {

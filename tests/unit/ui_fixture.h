@@ -2,8 +2,8 @@
  *
  * Each test gets a scratch HOME and store, TZ=UTC, 80x24 (LINES/COLUMNS), curses opened with
  * newterm onto /dev/null (terminal type xterm, or $GW_TEST_TERM), a pinned clock
- * (2026-11-22 14:03 UTC) and six customers seeded with realistic Chinese text. Screens are compared with golden files under tests/golden/ui/;
- * GOLDEN_UPDATE=1 rewrites them. */
+ * (2026-11-22 14:03 UTC) and six customers seeded with realistic Chinese text. Screens are
+ * compared with golden files under tests/golden/ui/; GOLDEN_UPDATE=1 rewrites them. */
 #ifndef GRIDWALK_TEST_UI_FIXTURE_H
 #define GRIDWALK_TEST_UI_FIXTURE_H
 
