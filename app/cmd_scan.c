@@ -5,7 +5,9 @@
 #include "app/commands.h"
 #include "app/photo_cli.h"
 #include "media/pdf.h"
+#include "media/readfile.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <stdio.h>
@@ -40,24 +42,6 @@ static void page_stored(void *c, int page, const struct photo_stored *p)
     run->n++;
 }
 
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    long len;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)len)) && fread(buf, 1, (size_t)len, f) == (size_t)len) {
-        *n = (size_t)len;
-    } else {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
-}
-
 /* One PDF of the pages just stored, each at its paper size. */
 static int write_pdf(const struct scan_run *run, const char *path, struct err *e)
 {
@@ -66,11 +50,11 @@ static int write_pdf(const struct scan_run *run, const char *path, struct err *e
     if (!pages)
         abort();
     for (int i = 0; i < run->n; i++) {
-        pages[i].jpeg = slurp(run->paths[i], &pages[i].len);
-        if (!pages[i].jpeg) {
-            rc = err_set(e, GW_EIO, "cannot read %s", run->paths[i]);
+        unsigned char *jpeg = NULL;
+        rc = media_read_file(run->paths[i], SIZE_MAX, &jpeg, &pages[i].len, e);
+        pages[i].jpeg = jpeg;
+        if (rc)
             goto out;
-        }
         pages[i].width_pt = run->mm[i][0] * 72.0 / 25.4;
         pages[i].height_pt = run->mm[i][1] * 72.0 / 25.4;
     }

@@ -11,6 +11,7 @@
 #include "media/camera.h"
 #include "media/exif.h"
 #include "media/image.h"
+#include "media/readfile.h"
 #include "media/scan.h"
 
 #include <errno.h>
@@ -289,52 +290,12 @@ int photo_add_encoded(struct photo_ctx *ctx, const unsigned char *buf, size_t n,
     return store(ctx, buf, n, NULL, source, make, model, taken, out, e);
 }
 
-static int read_file(const char *path, unsigned char **buf, size_t *n, struct err *e)
-{
-    int rc = GW_OK;
-    struct stat sb;
-    *buf = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return err_set(e, GW_EIO, "cannot open %s: %s", path, strerror(errno));
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        rc = err_set(e, GW_EINVAL, "%s is not a regular file", path);
-        goto out;
-    }
-    if (sb.st_size > PHOTO_FILE_MAX) {
-        rc = err_set(e, GW_ETOOBIG, "%s is %lld MB, over the %ld MB limit for a photo", path,
-                     (long long)sb.st_size >> 20, PHOTO_FILE_MAX >> 20);
-        goto out;
-    }
-    *buf = malloc((size_t)sb.st_size + 1);
-    if (!*buf)
-        abort();
-    size_t got = 0;
-    while (got < (size_t)sb.st_size) {
-        ssize_t r = read(fd, *buf + got, (size_t)sb.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            rc = err_set(e, GW_EIO, "cannot read %s: %s", path, r ? strerror(errno) : "short");
-            goto out;
-        }
-        got += (size_t)r;
-    }
-    *n = got;
-out:
-    if (rc) {
-        free(*buf);
-        *buf = NULL;
-    }
-    close(fd);
-    return rc;
-}
 
 int photo_add_file(struct photo_ctx *ctx, const char *path, struct photo_stored *out, struct err *e)
 {
     unsigned char *buf = NULL;
     size_t n = 0;
-    int rc = read_file(path, &buf, &n, e);
+    int rc = media_read_file(path, PHOTO_FILE_MAX, &buf, &n, e);
     if (rc)
         return rc;
     struct media_exif_source src;

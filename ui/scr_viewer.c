@@ -16,6 +16,7 @@
 #include "data/mediastore.h"
 #include "media/image.h"
 #include "media/preview.h"
+#include "media/readfile.h"
 #include "ui/internal.h"
 
 #include <math.h>
@@ -62,33 +63,6 @@ static struct viewer_scr *me(struct screen *s)
     return (struct viewer_scr *)s;
 }
 
-/* Reads the whole file into *buf (malloc'd). A message for a person in e on failure. */
-static int read_file(const char *path, unsigned char **buf, size_t *n, struct err *e)
-{
-    struct stat st;
-    *buf = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return err_set(e, GW_ENOTFOUND, "%s", _("The picture file is not on this tablet."));
-    int rc = GW_OK;
-    if (fstat(fileno(fp), &st) != 0 || st.st_size <= 0 || st.st_size > VIEWER_FILE_MAX) {
-        rc = err_set(e, GW_ECORRUPT, "%s", _("The picture file is empty or not a picture."));
-        goto out;
-    }
-    *buf = malloc((size_t)st.st_size);
-    if (!*buf)
-        abort();
-    *n = fread(*buf, 1, (size_t)st.st_size, fp);
-    if (*n != (size_t)st.st_size) {
-        free(*buf);
-        *buf = NULL;
-        rc = err_set(e, GW_EIO, "%s", _("The picture file could not be read."));
-    }
-out:
-    fclose(fp);
-    return rc;
-}
-
 /* Decodes photos[cur] once, scaled for a picture area of w x h cells. */
 static void load(struct viewer_scr *s, struct ui *ui, int w, int h)
 {
@@ -111,8 +85,15 @@ static void load(struct viewer_scr *s, struct ui *ui, int w, int h)
         err_set(&e, GW_EINVAL, "%s", _("The picture file is not on this tablet."));
         goto out;
     }
-    if (read_file(path, &buf, &n, &e))
+    int rrc = media_read_file(path, VIEWER_FILE_MAX, &buf, &n, &e);
+    if (rrc) {
+        /* The reader names the path; a person wants to know what it means for the photo. */
+        snprintf(e.msg, sizeof e.msg, "%s",
+                 rrc == GW_ENOTFOUND ? _("The picture file is not on this tablet.")
+                 : rrc == GW_EIO     ? _("The picture file could not be read.")
+                                     : _("The picture file is empty or not a picture."));
         goto out;
+    }
     /* Chafa matches symbols on 8x8 pixels a cell: more than that is decoded for nothing. */
     int want = 8 * (w > 2 * h ? w : 2 * h);
     if (want < 320)

@@ -228,7 +228,7 @@ static void test_broken_input_stores_nothing(void **state)
     snprintf(bad, sizeof bad, "%s/notes.jpg", scratch);
     write_file(bad, "meter 4711 reads 123\n", 21);
     assert_int_equal(photo_add_file(&ctx, bad, &p, &e), GW_EINVAL);
-    assert_int_equal(photo_add_file(&ctx, "/nonexistent/x.jpg", &p, &e), GW_EIO);
+    assert_int_equal(photo_add_file(&ctx, "/nonexistent/x.jpg", &p, &e), GW_ENOTFOUND);
     free(buf);
     assert_int_equal(count(db, "SELECT count(*) FROM photos"), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 0);
