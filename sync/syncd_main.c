@@ -159,7 +159,11 @@ int main(int argc, char **argv)
     }
     struct config s;
     struct err e = {0};
-    if (config_load(&s, o_cfg, &e)) {
+    char def[1024];
+    /* A system service may run without HOME: then there is no default file, only flags. */
+    if (!o_cfg && config_default_path(def, sizeof def, NULL) != GW_OK)
+        config_defaults(&s);
+    else if (config_load(&s, o_cfg, &e)) {
         fprintf(stderr, "gridwalk-syncd: %s\n", e.msg);
         return 2;
     }
