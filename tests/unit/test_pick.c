@@ -26,28 +26,6 @@
 
 #define F(state) ((struct ui_fixture *)*(state))
 
-static void assert_model_has(struct ui_fixture *f, const char *line)
-{
-    char *m = fx_model(f);
-    if (!strstr(m, line)) {
-        fprintf(stderr, "# model lacks \"%s\":\n%s", line, m);
-        free(m);
-        fail();
-    }
-    free(m);
-}
-
-static void assert_model_lacks(struct ui_fixture *f, const char *text)
-{
-    char *m = fx_model(f);
-    if (strstr(m, text)) {
-        fprintf(stderr, "# model should not have \"%s\":\n%s", text, m);
-        free(m);
-        fail();
-    }
-    free(m);
-}
-
 static void path_in(struct ui_fixture *f, char *buf, size_t n, const char *rel)
 {
     snprintf(buf, n, "%s/%s", f->dir, rel);
@@ -141,23 +119,9 @@ static void set_roots(struct ui_fixture *f, const char *pick_rel, const char *me
 static void open_chooser(struct ui_fixture *f)
 {
     fx_keys(f, "type:李四 Enter Enter F3 type:1号变压器 Enter Enter F3 Enter");
-    assert_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "stack.4=entry\n");
     fx_keys(f, "f Enter");
-    assert_model_has(f, "stack.5=pick\n");
-}
-
-/* Runs the loop's registered callbacks until the photo job has finished. */
-static void pump_job(void)
-{
-    for (int i = 0; i < 600; i++) {
-        struct pollfd fds[UI_LOOP_MAX_FDS];
-        int n = ui_loop_fill(fds, UI_LOOP_MAX_FDS);
-        if (n == 0)
-            return;
-        if (poll(fds, (nfds_t)n, 1000) > 0)
-            ui_loop_dispatch(fds, n);
-    }
-    fail_msg("the photo job did not finish");
+    fx_model_has(f, "stack.5=pick\n");
 }
 
 static int pick_setup(void **state)
@@ -186,17 +150,17 @@ static void test_roots(void **state)
     set_roots(f, "pics", "sd");
     open_chooser(f);
     fx_golden(f, "pick-roots", 0);
-    assert_model_has(f, "pick.dir=\npick.count=2\n");
+    fx_model_has(f, "pick.dir=\npick.count=2\n");
     /* At the roots, Up and Backspace stay there; Enter opens the SD card. */
     fx_keys(f, "Backspace u");
-    assert_model_has(f, "pick.dir=\n");
+    fx_model_has(f, "pick.dir=\n");
     fx_keys(f, "Down Enter");
-    assert_model_has(f, "pick.0=DCIM/\n");
+    fx_model_has(f, "pick.0=DCIM/\n");
     fx_keys(f, "Enter");
-    assert_model_has(f, "pick.0=IMG_0001.JPG\n");
+    fx_model_has(f, "pick.0=IMG_0001.JPG\n");
     /* Up twice: the card, then the roots with the card's row selected. */
     fx_keys(f, "Left Backspace");
-    assert_model_has(f, "pick.dir=\npick.count=2\npick.pictures=0\npick.sel=1\n");
+    fx_model_has(f, "pick.dir=\npick.count=2\npick.pictures=0\npick.sel=1\n");
 }
 
 static void test_folder_with_chinese_names(void **state)
@@ -207,34 +171,34 @@ static void test_folder_with_chinese_names(void **state)
     fx_keys(f, "Enter");
     /* Folders first, then pictures by name; no text file, no hidden file, and nothing that
      * leads out of the roots (the links to outside/). */
-    assert_model_has(f, "pick.count=5\npick.pictures=3\n");
-    assert_model_has(f, "pick.0=现场照片/\npick.1=空文件夹/\n");
-    assert_model_lacks(f, "notes.txt");
-    assert_model_lacks(f, "hidden");
-    assert_model_lacks(f, "leak.jpg");
-    assert_model_lacks(f, "escape");
-    assert_model_lacks(f, "secret");
+    fx_model_has(f, "pick.count=5\npick.pictures=3\n");
+    fx_model_has(f, "pick.0=现场照片/\npick.1=空文件夹/\n");
+    fx_model_lacks(f, "notes.txt");
+    fx_model_lacks(f, "hidden");
+    fx_model_lacks(f, "leak.jpg");
+    fx_model_lacks(f, "escape");
+    fx_model_lacks(f, "secret");
     /* Two pictures here by Space (which moves on), one in the sub-folder by a tap. */
     fx_keys(f, "Down Down Space Space");
-    assert_model_has(f, "pick.selected=2\n");
+    fx_model_has(f, "pick.selected=2\n");
     fx_keys(f, "Home Enter");
-    assert_model_has(f, "pick.0=变压器铭牌.jpg\n");
+    fx_model_has(f, "pick.0=变压器铭牌.jpg\n");
     fx_keys(f, "tap:4,1");
-    assert_model_has(f, "pick.selected=3\n");
+    fx_model_has(f, "pick.selected=3\n");
     fx_golden(f, "pick-subfolder", 0);
     fx_keys(f, "Backspace");
-    assert_model_has(f, "pick.sel=0\n"); /* back on 现场照片 */
+    fx_model_has(f, "pick.sel=0\n"); /* back on 现场照片 */
     fx_golden(f, "pick-folder-zh", 0);
     /* A tap on a ticked box unticks it; the larger screen lines up the same way. */
     fx_keys(f, "tap:5,2");
-    assert_model_has(f, "pick.selected=2\n");
+    fx_model_has(f, "pick.selected=2\n");
     fx_keys(f, "resize:100x30");
     fx_golden(f, "pick-folder-100x30", 0);
     fx_keys(f, "resize:80x24");
     /* Cancel (Esc) closes the chooser and stores nothing. */
     fx_keys(f, "Esc");
-    assert_model_has(f, "depth=5\n");
-    assert_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "depth=5\n");
+    fx_model_has(f, "stack.4=entry\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM photos"), 0);
 }
 
@@ -246,22 +210,22 @@ static void test_import_three(void **state)
     /* All in pics (two real JPEGs and one that is not a picture at all), then untick that
      * one, add one picture of the sub-folder, Import by its button. */
     fx_keys(f, "Enter A");
-    assert_model_has(f, "pick.selected=3\n");
+    fx_model_has(f, "pick.selected=3\n");
     fx_keys(f, "A");
-    assert_model_has(f, "pick.selected=0\n");
+    fx_model_has(f, "pick.selected=0\n");
     fx_keys(f, "A Down Down Down m");
-    assert_model_has(f, "pick.selected=2\n");
+    fx_model_has(f, "pick.selected=2\n");
     fx_keys(f, "Home Enter Space F6");
     /* The chooser gives way to the import's progress box, which closes at the end. */
-    assert_model_has(f, "stack.4=entry\n");
-    assert_model_has(f, "stack.5=job\n");
-    pump_job();
-    assert_model_lacks(f, "stack.5");
+    fx_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "stack.5=job\n");
+    fx_pump_job();
+    fx_model_lacks(f, "stack.5");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM photos WHERE source='file' AND "
                                  "folder='appearance' AND entry_id=1"),
                      3);
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='photo'"), 3);
-    assert_model_has(f, "message=3 stored\n");
+    fx_model_has(f, "message=3 stored\n");
 }
 
 static void test_nothing_selected(void **state)
@@ -270,8 +234,8 @@ static void test_nothing_selected(void **state)
     set_roots(f, "pics", NULL);
     open_chooser(f);
     fx_keys(f, "i");
-    assert_model_has(f, "message=error: nothing selected");
-    assert_model_has(f, "stack.5=pick\n");
+    fx_model_has(f, "message=error: nothing selected");
+    fx_model_has(f, "stack.5=pick\n");
 }
 
 static void test_empty_folder(void **state)
@@ -280,7 +244,7 @@ static void test_empty_folder(void **state)
     set_roots(f, "pics", NULL);
     open_chooser(f);
     fx_keys(f, "Enter Down Enter");
-    assert_model_has(f, "pick.count=0\n");
+    fx_model_has(f, "pick.count=0\n");
     fx_keys(f, "A");
     fx_golden(f, "pick-empty", 0);
 }
@@ -292,9 +256,9 @@ static void test_no_roots(void **state)
     open_chooser(f);
     fx_golden(f, "pick-no-roots", 0);
     fx_keys(f, "Enter Space A i");
-    assert_model_has(f, "pick.count=0\n");
+    fx_model_has(f, "pick.count=0\n");
     fx_keys(f, "Esc");
-    assert_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "stack.4=entry\n");
 }
 
 static void test_folder_gone(void **state)
@@ -307,11 +271,11 @@ static void test_folder_gone(void **state)
     path_in(f, p, sizeof p, "pics/空文件夹");
     assert_int_equal(rmdir(p), 0);
     fx_keys(f, "Enter");
-    assert_model_has(f, "pick.error=cannot open folder");
+    fx_model_has(f, "pick.error=cannot open folder");
     fx_golden(f, "pick-folder-gone", 0);
     /* Still usable: Up goes back to pics. */
     fx_keys(f, "u");
-    assert_model_has(f, "pick.count=4\n");
+    fx_model_has(f, "pick.count=4\n");
 }
 
 static void test_five_thousand(void **state)
@@ -326,15 +290,15 @@ static void test_five_thousand(void **state)
     set_roots(f, "many", NULL);
     open_chooser(f);
     fx_keys(f, "Enter");
-    assert_model_has(f, "pick.count=5000\n");
+    fx_model_has(f, "pick.count=5000\n");
     fx_keys(f, "End");
-    assert_model_has(f, "pick.sel=4999\n");
+    fx_model_has(f, "pick.sel=4999\n");
     fx_keys(f, "PgUp PgUp");
     fx_golden(f, "pick-many", 0);
     fx_keys(f, "A");
-    assert_model_has(f, "pick.selected=5000\n");
+    fx_model_has(f, "pick.selected=5000\n");
     fx_keys(f, "Esc");
-    assert_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "stack.4=entry\n");
 }
 
 /* A deep folder keeps the end of its path in the header, where one is. */
@@ -350,11 +314,11 @@ static void test_deep_folder(void **state)
     set_roots(f, "pics", NULL);
     open_chooser(f);
     fx_keys(f, "Enter Enter Enter Enter");
-    assert_model_has(f, "pick.0=铭牌.jpg\n");
+    fx_model_has(f, "pick.0=铭牌.jpg\n");
     fx_golden(f, "pick-deep", 0);
     /* Up, step by step, to the roots and never above them. */
     fx_keys(f, "u u u u u u");
-    assert_model_has(f, "pick.dir=\npick.count=1\n");
+    fx_model_has(f, "pick.dir=\npick.count=1\n");
 }
 
 /* The chooser in Chinese: translated labels keep the columns where they are. */

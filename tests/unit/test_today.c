@@ -17,17 +17,6 @@
 
 #define F(state) ((struct ui_fixture *)*(state))
 
-static void assert_model_has(struct ui_fixture *f, const char *line)
-{
-    char *m = fx_model(f);
-    if (!strstr(m, line)) {
-        fprintf(stderr, "# model lacks \"%s\":\n%s", line, m);
-        free(m);
-        fail();
-    }
-    free(m);
-}
-
 /* Four tasks; the route planner put 3301000003 first, then 3301000002, 3302000004; the
  * inspection of 3302000006 is not planned. A cancelled one never shows. */
 static const char TASKS[] =
@@ -71,19 +60,19 @@ static void near_fix(void *ctx, struct ui_gps_fix *out)
 static void test_first_screen_and_order(void **state)
 {
     struct ui_fixture *f = F(state);
-    assert_model_has(f, "stack.1=today\n");
-    assert_model_has(f, "today.shown=4\n");
-    assert_model_has(f, "today.task.0=3301000003 meter-reading assigned\n");
-    assert_model_has(f, "today.task.1=3301000002 inspection assigned\n");
-    assert_model_has(f, "today.task.2=3302000004 meter-reading assigned\n");
-    assert_model_has(f, "today.task.3=3302000006 inspection assigned\n");
-    assert_model_has(f, "today.next=3301000003\n");
-    assert_model_has(f, "today.sel=0\n");
+    fx_model_has(f, "stack.1=today\n");
+    fx_model_has(f, "today.shown=4\n");
+    fx_model_has(f, "today.task.0=3301000003 meter-reading assigned\n");
+    fx_model_has(f, "today.task.1=3301000002 inspection assigned\n");
+    fx_model_has(f, "today.task.2=3302000004 meter-reading assigned\n");
+    fx_model_has(f, "today.task.3=3302000006 inspection assigned\n");
+    fx_model_has(f, "today.next=3301000003\n");
+    fx_model_has(f, "today.sel=0\n");
     fx_golden(f, "today", 1);
     /* Without tasks (or with only cancelled ones) the app opens on the search. */
     sqlite3_exec_for_tests(f, "UPDATE tasks SET state = 'cancelled'");
     restart(f);
-    assert_model_has(f, "stack.0=search\n");
+    fx_model_has(f, "stack.0=search\n");
     char *m = fx_model(f);
     assert_null(strstr(m, "stack.1="));
     free(m);
@@ -93,27 +82,27 @@ static void test_filters(void **state)
 {
     struct ui_fixture *f = F(state);
     fx_keys(f, "K");
-    assert_model_has(f, "today.kind=inspection\n");
-    assert_model_has(f, "today.shown=2\n");
-    assert_model_has(f, "today.task.0=3301000002 inspection assigned\n");
+    fx_model_has(f, "today.kind=inspection\n");
+    fx_model_has(f, "today.shown=2\n");
+    fx_model_has(f, "today.task.0=3301000002 inspection assigned\n");
     fx_keys(f, "K");
-    assert_model_has(f, "today.kind=meter-reading\n");
-    assert_model_has(f, "today.shown=2\n");
+    fx_model_has(f, "today.kind=meter-reading\n");
+    fx_model_has(f, "today.shown=2\n");
     fx_keys(f, "K");
-    assert_model_has(f, "today.kind=all\n");
+    fx_model_has(f, "today.kind=all\n");
     /* State: open, all, then one state at a time. */
     sqlite3_exec_for_tests(f, "UPDATE tasks SET state = 'skipped', reason_code = 'NOACCESS'"
                               " WHERE uuid = 't-3302000004'");
     fx_keys(f, "Ctrl-l");
     restart(f);
-    assert_model_has(f, "today.shown=3\n");
+    fx_model_has(f, "today.shown=3\n");
     fx_keys(f, "S");
-    assert_model_has(f, "today.state=all\n");
-    assert_model_has(f, "today.shown=4\n");
+    fx_model_has(f, "today.state=all\n");
+    fx_model_has(f, "today.shown=4\n");
     fx_keys(f, "S S S S");
-    assert_model_has(f, "today.state=skipped\n");
-    assert_model_has(f, "today.shown=1\n");
-    assert_model_has(f, "today.task.0=3302000004 meter-reading skipped NOACCESS\n");
+    fx_model_has(f, "today.state=skipped\n");
+    fx_model_has(f, "today.shown=1\n");
+    fx_model_has(f, "today.task.0=3302000004 meter-reading skipped NOACCESS\n");
     fx_golden(f, "today-skipped", 0);
 }
 
@@ -127,7 +116,7 @@ static void test_next_stop_distance(void **state)
                               " WHERE uuid = 't-3301000003'");
     ui_hooks.gps_fix = near_fix;
     restart(f);
-    assert_model_has(f, "today.next=3301000002\n");
+    fx_model_has(f, "today.next=3301000002\n");
     fx_golden(f, "today-with-fix", 0);
     ui_hooks.gps_fix = NULL;
 }
@@ -158,37 +147,37 @@ static void test_meter_reading_jump_and_back(void **state)
     /* No probe in this build: the customer page opens, and says so; completing is refused
      * with what is missing, and skipping needs a code. */
     fx_keys(f, "Enter");
-    assert_model_has(f, "stack.2=customer\n");
-    assert_model_has(f, "customer.account=3301000003\n");
+    fx_model_has(f, "stack.2=customer\n");
+    fx_model_has(f, "customer.account=3301000003\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM tasks WHERE uuid = 't-3301000003' AND"
                                  " state = 'in-progress'"), 1);
     fx_keys(f, "Esc");
-    assert_model_has(f, "stack.2=dialog\n");
+    fx_model_has(f, "stack.2=dialog\n");
     fx_golden(f, "today-finish", 0);
     fx_keys(f, "Tab Enter");
-    assert_model_has(f, "stack.2=dialog\n");
+    fx_model_has(f, "stack.2=dialog\n");
     fx_golden(f, "today-finish-missing", 0);
     fx_keys(f, "Tab Enter");
-    assert_model_has(f, "stack.2=dialog\n"); /* skip without a code */
+    fx_model_has(f, "stack.2=dialog\n"); /* skip without a code */
     fx_keys(f, "Esc");
-    assert_model_has(f, "stack.1=today\n");
+    fx_model_has(f, "stack.1=today\n");
     /* With the probe's hook: the reading is stored, back offers to complete, done. */
     ui_hooks.read_meter = read_hook;
     ui_hooks.ctx = f;
     fx_keys(f, "Enter");
-    assert_model_has(f, "message=reading of 3301000003 stored\n");
+    fx_model_has(f, "message=reading of 3301000003 stored\n");
     fx_keys(f, "Esc Tab Enter");
     ui_hooks.read_meter = NULL;
     ui_hooks.ctx = NULL;
-    assert_model_has(f, "stack.1=today\n");
+    fx_model_has(f, "stack.1=today\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM tasks WHERE uuid = 't-3301000003' AND"
                                  " state = 'done'"), 1);
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind = 'task' AND"
                                  " json_extract(payload, '$.state') = 'done'"), 1);
     /* The highlight moved on to the next stop. */
-    assert_model_has(f, "today.next=3301000002\n");
-    assert_model_has(f, "today.sel=0\n");
-    assert_model_has(f, "today.task.0=3301000002 inspection assigned\n");
+    fx_model_has(f, "today.next=3301000002\n");
+    fx_model_has(f, "today.sel=0\n");
+    fx_model_has(f, "today.task.0=3301000002 inspection assigned\n");
     /* Back on Today, no task's work is open any more. */
     assert_null(ui_hook_task_uuid(f->ui));
 }
@@ -198,13 +187,13 @@ static void test_inspection_jump_skip_fail(void **state)
     struct ui_fixture *f = F(state);
     /* The inspection opens the customer's Inspection category, ready for a folder. */
     fx_keys(f, "Down Enter");
-    assert_model_has(f, "stack.2=customer\n");
-    assert_model_has(f, "stack.3=category\n");
-    assert_model_has(f, "category=1\n");
+    fx_model_has(f, "stack.2=customer\n");
+    fx_model_has(f, "stack.3=category\n");
+    fx_model_has(f, "category=1\n");
     fx_golden(f, "today-inspection-jump", 0);
     /* Back twice: the finish dialog; skip with a reason code. */
     fx_keys(f, "Esc Esc type:NOACCESS Tab Tab Enter");
-    assert_model_has(f, "stack.1=today\n");
+    fx_model_has(f, "stack.1=today\n");
     assert_string_equal(fx_text(f, "SELECT state || ' ' || reason_code FROM tasks"
                                     " WHERE uuid = 't-3301000002'"),
                         "skipped NOACCESS");
@@ -213,10 +202,10 @@ static void test_inspection_jump_skip_fail(void **state)
     assert_string_equal(fx_text(f, "SELECT state || ' ' || reason_code FROM tasks"
                                     " WHERE uuid = 't-3301000003'"),
                         "failed METER-BROKEN");
-    assert_model_has(f, "today.next=3302000004\n");
+    fx_model_has(f, "today.next=3302000004\n");
     /* A finished task cannot be opened again. */
     fx_keys(f, "S Home Enter");
-    assert_model_has(f, "message=This task is failed already.\n");
+    fx_model_has(f, "message=This task is failed already.\n");
     fx_golden(f, "today-after", 0);
 }
 
@@ -229,13 +218,13 @@ static void test_inspection_into_folder(void **state)
                               " updated_at) SELECT 'f-1', id, 1, '1号变压器', '2026-11-01T00:00:00.000Z',"
                               " '2026-11-01T00:00:00.000Z' FROM customers WHERE account = '3301000002'");
     fx_keys(f, "Down Enter");
-    assert_model_has(f, "stack.4=folder\n");
-    assert_model_has(f, "folder=1号变压器\n");
+    fx_model_has(f, "stack.4=folder\n");
+    fx_model_has(f, "folder=1号变压器\n");
     fx_keys(f, "F3 Enter");
-    assert_model_has(f, "stack.5=entry\n");
+    fx_model_has(f, "stack.5=entry\n");
     /* No photo yet: completing says so. */
     fx_keys(f, "Esc Esc Esc Esc Tab Enter");
-    assert_model_has(f, "stack.2=dialog\n");
+    fx_model_has(f, "stack.2=dialog\n");
     assert_string_equal(fx_text(f, "SELECT state FROM tasks WHERE uuid = 't-3301000002'"),
                         "in-progress");
     fx_keys(f, "Esc");

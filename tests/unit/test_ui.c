@@ -21,32 +21,10 @@
 
 #define F(state) ((struct ui_fixture *)*(state))
 
-static void assert_model_has(struct ui_fixture *f, const char *line)
-{
-    char *m = fx_model(f);
-    if (!strstr(m, line)) {
-        fprintf(stderr, "# model lacks \"%s\":\n%s", line, m);
-        free(m);
-        fail();
-    }
-    free(m);
-}
-
-static void assert_model_lacks(struct ui_fixture *f, const char *line)
-{
-    char *m = fx_model(f);
-    if (strstr(m, line)) {
-        fprintf(stderr, "# model should not have \"%s\":\n%s", line, m);
-        free(m);
-        fail();
-    }
-    free(m);
-}
-
 static void test_start_screen(void **state)
 {
     fx_golden(F(state), "start", 0);
-    assert_model_has(F(state), "stack.0=search\n");
+    fx_model_has(F(state), "stack.0=search\n");
 }
 
 /* The box matches each of the seven fields. */
@@ -68,8 +46,8 @@ static void test_search_each_field(void **state)
         char script[256];
         snprintf(script, sizeof script, "Ctrl-u type:%s", cases[i].typed);
         fx_keys(f, script);
-        assert_model_has(f, cases[i].hit);
-        assert_model_has(f, "search.hits=1\n");
+        fx_model_has(f, cases[i].hit);
+        fx_model_has(f, "search.hits=1\n");
     }
     /* The line matched is shown (it is not a column of its own), highlighted. */
     fx_keys(f, "Ctrl-u type:江北线");
@@ -81,15 +59,15 @@ static void test_search_form_combined(void **state)
 {
     struct ui_fixture *f = F(state);
     fx_keys(f, "Ctrl-f Tab Tab Tab Tab Tab type:东风线");
-    assert_model_has(f, "search.mode=form\n");
-    assert_model_has(f, "search.hits=2\n");
+    fx_model_has(f, "search.mode=form\n");
+    fx_model_has(f, "search.hits=2\n");
     fx_keys(f, "Tab type:10kV BTab BTab BTab BTab BTab type:王");
-    assert_model_has(f, "search.hits=1\n");
-    assert_model_has(f, "search.hit.0=3301000003 王五电器商行\n");
+    fx_model_has(f, "search.hits=1\n");
+    fx_model_has(f, "search.hit.0=3301000003 王五电器商行\n");
     fx_golden(f, "search-form", 1);
     fx_golden_model(f, "search-form");
     fx_keys(f, "Enter");
-    assert_model_has(f, "customer.account=3301000003\n");
+    fx_model_has(f, "customer.account=3301000003\n");
 }
 
 /* Results come a page at a time while scrolling, up to a cap. */
@@ -102,26 +80,26 @@ static void test_search_pages(void **state)
            " SELECT printf('44%08d', i), '批量客户' || i, '批量路 ' || i || ' 号',"
            " '2026-11-01T00:00:00.000Z' FROM n");
     fx_keys(f, "type:批量客户");
-    assert_model_has(f, "search.hits=100\nsearch.more=1\n");
+    fx_model_has(f, "search.hits=100\nsearch.more=1\n");
     fx_golden(f, "search-pages", 0);
     fx_keys(f, "PgDn PgDn PgDn PgDn PgDn PgDn");
-    assert_model_has(f, "search.hits=200\n");
+    fx_model_has(f, "search.hits=200\n");
     char many[1024] = "";
     for (int i = 0; i < 80; i++)
         snprintf(many + strlen(many), sizeof many - strlen(many), "PgDn ");
     fx_keys(f, many);
     /* The cap: the last row is the thousandth, and the line says to type more. */
-    assert_model_has(f, "search.hits=1000\nsearch.more=1\nsearch.sel=999\n");
+    fx_model_has(f, "search.hits=1000\nsearch.more=1\nsearch.sel=999\n");
     fx_golden(f, "search-cap", 0);
     fx_keys(f, "Ctrl-u type:批量客户119");
-    assert_model_has(f, "search.hits=11\nsearch.more=0\n");
+    fx_model_has(f, "search.hits=11\nsearch.more=0\n");
 }
 
 static void test_open_customer(void **state)
 {
     struct ui_fixture *f = F(state);
     fx_keys(f, "type:李四 Enter");
-    assert_model_has(f, "stack.1=customer\n");
+    fx_model_has(f, "stack.1=customer\n");
     fx_golden(f, "customer", 0);
     /* A customer without coordinates says so. */
     fx_keys(f, "F2 Ctrl-u type:赵六 Enter");
@@ -131,7 +109,7 @@ static void test_open_customer(void **state)
 static void open_category(struct ui_fixture *f)
 {
     fx_keys(f, "type:李四 Enter Enter");
-    assert_model_has(f, "stack.2=category\n");
+    fx_model_has(f, "stack.2=category\n");
 }
 
 static void test_create_folder(void **state)
@@ -142,7 +120,7 @@ static void test_create_folder(void **state)
     fx_keys(f, "F3 type:1号变压器");
     fx_golden(f, "folder-dialog", 0);
     fx_keys(f, "Enter");
-    assert_model_has(f, "category.folder.0=1号变压器 entries=0 photos=0 sync=queued\n");
+    fx_model_has(f, "category.folder.0=1号变压器 entries=0 photos=0 sync=queued\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM folders"), 1);
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='folder'"), 1);
     assert_string_equal(fx_text(f, "SELECT json_extract(payload,'$.customer_account') FROM outbox"),
@@ -151,13 +129,13 @@ static void test_create_folder(void **state)
     fx_golden_model(f, "category-one-folder");
     /* A name with a slash is refused with a message, and nothing is written. */
     fx_keys(f, "F3 type:a/b Enter");
-    assert_model_has(f, "dialog.error=");
+    fx_model_has(f, "dialog.error=");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM folders"), 1);
     fx_keys(f, "Esc");
-    assert_model_lacks(f, "dialog");
+    fx_model_lacks(f, "dialog");
     /* Rename. */
     fx_keys(f, "F4 Ctrl-u type:2号箱变 Enter");
-    assert_model_has(f, "category.folder.0=2号箱变 ");
+    fx_model_has(f, "category.folder.0=2号箱变 ");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='folder'"), 2);
 }
 
@@ -165,7 +143,7 @@ static void open_folder(struct ui_fixture *f)
 {
     open_category(f);
     fx_keys(f, "F3 type:1号变压器 Enter Enter");
-    assert_model_has(f, "stack.3=folder\n");
+    fx_model_has(f, "stack.3=folder\n");
 }
 
 static void test_entry_automatic_name(void **state)
@@ -174,10 +152,10 @@ static void test_entry_automatic_name(void **state)
     open_folder(f);
     fx_keys(f, "F3");
     fx_golden(f, "entry-dialog", 0);
-    assert_model_has(f, "dialog.field.0=" FIXTURE_AUTONAME "\n");
+    fx_model_has(f, "dialog.field.0=" FIXTURE_AUTONAME "\n");
     fx_keys(f, "Enter");
-    assert_model_has(f, "stack.4=entry\n");
-    assert_model_has(f, "entry.name=" FIXTURE_AUTONAME "\n");
+    fx_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "entry.name=" FIXTURE_AUTONAME "\n");
     fx_golden(f, "entry-page", 0);
     fx_golden_model(f, "entry-page");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM entries"), 1);
@@ -198,11 +176,11 @@ static void test_entry_typed_remarks(void **state)
         "type:外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查 "
         "Tab type:铭牌字迹清晰 Enter");
     fx_golden(f, "entry-long-remark", 0);
-    assert_model_has(
+    fx_model_has(
         f,
         "entry.appearance_remark="
         "外壳锈蚀，门锁损坏，箱体左侧有明显撞击凹陷，接地线松脱，需通知客户于三日内整改并复查\n");
-    assert_model_has(f, "entry.nameplate_remark=铭牌字迹清晰\n");
+    fx_model_has(f, "entry.nameplate_remark=铭牌字迹清晰\n");
     assert_string_equal(
         fx_text(f,
                 "SELECT json_extract(payload,'$.nameplate_remark') FROM outbox WHERE kind='entry'"),
@@ -219,9 +197,9 @@ static void test_edit_remarks_later(void **state)
     fx_golden(f, "entry-edit-dialog", 0);
     fx_golden_model(f, "entry-edit-dialog");
     fx_keys(f, "Tab Ctrl-u type:复查：已整改 Tab type:更换铭牌 Enter");
-    assert_model_has(f, "entry.appearance_remark=复查：已整改\n");
-    assert_model_has(f, "entry.nameplate_remark=更换铭牌\n");
-    assert_model_has(f, "entry.version=2\n");
+    fx_model_has(f, "entry.appearance_remark=复查：已整改\n");
+    fx_model_has(f, "entry.nameplate_remark=更换铭牌\n");
+    fx_model_has(f, "entry.version=2\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='entry'"), 2);
     assert_int_equal(
         fx_count(f, "SELECT max(json_extract(payload,'$.version')) FROM outbox WHERE kind='entry'"),
@@ -242,8 +220,8 @@ static void test_remove_with_reason(void **state)
     fx_golden(f, "remove-needs-reason", 0);
     assert_int_equal(fx_count(f, "SELECT count(*) FROM entries WHERE deleted_at IS NULL"), 1);
     fx_keys(f, "type:重复录入 Enter");
-    assert_model_has(f, "stack.3=folder\n");
-    assert_model_has(f, "folder.entries=0\n");
+    fx_model_has(f, "stack.3=folder\n");
+    fx_model_has(f, "folder.entries=0\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM entries"), 1); /* kept on the tablet */
     assert_string_equal(fx_text(f, "SELECT delete_reason FROM entries"), "重复录入");
     assert_string_equal(
@@ -251,7 +229,7 @@ static void test_remove_with_reason(void **state)
         "重复录入");
     /* And a folder, from the category screen. */
     fx_keys(f, "Backspace F8 type:建错了 Enter");
-    assert_model_has(f, "category.folders=0\n");
+    fx_model_has(f, "category.folders=0\n");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE kind='tombstone'"), 2);
     assert_int_equal(fx_count(f, "SELECT count(*) FROM folders"), 1);
 }
@@ -261,20 +239,20 @@ static void test_back_navigation(void **state)
     struct ui_fixture *f = F(state);
     open_folder(f);
     fx_keys(f, "F3 Enter a");
-    assert_model_has(f, "stack.5=photos\n");
+    fx_model_has(f, "stack.5=photos\n");
     fx_golden(f, "photos-empty", 0);
     fx_keys(f, "Backspace");
-    assert_model_has(f, "depth=5\n");
+    fx_model_has(f, "depth=5\n");
     fx_keys(f, "Esc");
-    assert_model_has(f, "depth=4\n");
+    fx_model_has(f, "depth=4\n");
     fx_keys(f, "F9");
-    assert_model_has(f, "depth=3\n");
+    fx_model_has(f, "depth=3\n");
     /* A tap on the breadcrumb's first level goes back to the search. */
     fx_keys(f, "tap:0,1");
-    assert_model_has(f, "depth=1\n");
+    fx_model_has(f, "depth=1\n");
     /* Backspace at the root edits the box, never leaves it. */
     fx_keys(f, "Backspace Backspace Backspace");
-    assert_model_has(f, "depth=1\n");
+    fx_model_has(f, "depth=1\n");
 }
 
 static void test_resize_in_the_middle(void **state)
@@ -286,7 +264,7 @@ static void test_resize_in_the_middle(void **state)
     fx_keys(f, "resize:80x24");
     fx_golden(f, "resize-80x24", 0);
     fx_keys(f, "Enter");
-    assert_model_has(f, "entry.appearance_remark=变压器外观\n");
+    fx_model_has(f, "entry.appearance_remark=变压器外观\n");
     fx_keys(f, "resize:30x8");
     fx_golden(f, "resize-too-small", 0);
     fx_keys(f, "resize:80x24");
@@ -310,29 +288,29 @@ static void test_touch(void **state)
     fx_keys(f, "type:10kV");
     /* Rows start at 3 (box, info, header). First tap selects, second opens. */
     fx_keys(f, "tap:5,5");
-    assert_model_has(f, "search.sel=1\n");
+    fx_model_has(f, "search.sel=1\n");
     fx_keys(f, "tap:5,5");
-    assert_model_has(f, "stack.1=customer\n");
+    fx_model_has(f, "stack.1=customer\n");
     /* Tap the "Open category" button (row 14 at 80x24), then the bar's F3 slot (Add). */
     fx_keys(f, "tap:15,3");
-    assert_model_has(f, "stack.2=category\n");
+    fx_model_has(f, "stack.2=category\n");
     fx_keys(f, "tap:23,17");
-    assert_model_has(f, "dialog.title=");
+    fx_model_has(f, "dialog.title=");
     fx_keys(f, "type:配电房");
     /* The dialog's OK button. */
     fx_golden(f, "touch-dialog", 0);
     fx_keys(f, "tap:12,8");
-    assert_model_has(f, "category.folder.0=配电房 ");
+    fx_model_has(f, "category.folder.0=配电房 ");
 }
 
 static void test_help_screen(void **state)
 {
     struct ui_fixture *f = F(state);
     fx_keys(f, "F1");
-    assert_model_has(f, "stack.1=help\n");
+    fx_model_has(f, "stack.1=help\n");
     fx_golden(f, "help", 0);
     fx_keys(f, "Esc");
-    assert_model_has(f, "depth=1\n");
+    fx_model_has(f, "depth=1\n");
 }
 
 static void test_hooks_absent(void **state)
@@ -340,10 +318,10 @@ static void test_hooks_absent(void **state)
     struct ui_fixture *f = F(state);
     open_folder(f);
     fx_keys(f, "F3 Enter F5");
-    assert_model_has(f, "message=error: not available in this build: camera\n");
+    fx_model_has(f, "message=error: not available in this build: camera\n");
     fx_golden(f, "no-camera", 0);
     fx_keys(f, "Backspace Backspace Backspace l");
-    assert_model_has(f, "message=error: not available in this build: map\n");
+    fx_model_has(f, "message=error: not available in this build: map\n");
 }
 
 static int photo_hook(const struct ui_hook_target *t, void *ctx, struct err *e)
@@ -373,12 +351,12 @@ static void test_hook_gets_target(void **state)
     fx_keys(f, "Tab Enter");
     ui_hooks.take_photo = NULL;
     assert_string_equal(seen, "3301000002/1/nameplate");
-    assert_model_has(f, "message=photo saved\n");
-    assert_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "message=photo saved\n");
+    fx_model_has(f, "stack.4=entry\n");
     /* In a photo folder the hook gets that folder without asking; its error is shown. */
     ui_hooks.scan = failing_scan;
     fx_keys(f, "a F7");
-    assert_model_has(f, "message=error: scanner: no scanner answers on test:0\n");
+    fx_model_has(f, "message=error: scanner: no scanner answers on test:0\n");
     ui_hooks.scan = NULL;
     ui_hooks.ctx = NULL;
 }
@@ -411,14 +389,14 @@ static void test_photo_folders(void **state)
     fx_keys(f, "F3 Enter");
     seed_photos(f);
     fx_keys(f, "Backspace Enter");
-    assert_model_has(f, "entry.appearance_photos=2\n");
-    assert_model_has(f, "entry.nameplate_photos=1\n");
+    fx_model_has(f, "entry.appearance_photos=2\n");
+    fx_model_has(f, "entry.nameplate_photos=1\n");
     fx_keys(f, "a");
-    assert_model_has(f, "photos.count=2\n");
+    fx_model_has(f, "photos.count=2\n");
     fx_golden(f, "photos-appearance", 0);
     fx_golden_model(f, "photos-appearance");
     fx_keys(f, "Down F8 type:拍错了_重拍 Enter");
-    assert_model_has(f, "photos.count=1\n");
+    fx_model_has(f, "photos.count=1\n");
     assert_string_equal(fx_text(f, "SELECT delete_reason FROM photos WHERE uuid='p-2'"),
                         "拍错了 重拍");
     assert_string_equal(fx_text(f, "SELECT json_extract(payload,'$.kind') || ' ' || "
@@ -426,7 +404,7 @@ static void test_photo_folders(void **state)
                                    "kind='tombstone'"),
                         "photo p-2");
     fx_keys(f, "Backspace b");
-    assert_model_has(f, "photos.folder=nameplate\n");
+    fx_model_has(f, "photos.folder=nameplate\n");
     fx_golden(f, "photos-nameplate", 0);
 }
 

@@ -31,25 +31,6 @@
 
 #define F(state) ((struct ui_fixture *)*(state))
 
-static void assert_has(const char *hay, const char *needle)
-{
-    if (!strstr(hay, needle)) {
-        fprintf(stderr, "# lacks \"%s\":\n%s", needle, hay);
-        fail();
-    }
-}
-
-static char *screen_text(void)
-{
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    assert_non_null(f);
-    ui_dump_screen(f);
-    fclose(f);
-    return buf;
-}
-
 /* Runs the loop's callbacks (the job's pipe and timers) for up to ms milliseconds, or until
  * nothing is registered any more. */
 static void pump(int ms)
@@ -95,7 +76,7 @@ static void test_stuck_scan_given_up(void **state)
     assert_int_equal(ui_media_watch(f->ui, job, PHOTO_JOB_SCAN, 1, &e), GW_OK);
     fx_keys(f, "Down"); /* a redraw */
     char *m = fx_model(f);
-    assert_has(m, "job.title=Scanning\n");
+    fx_has(m, "job.title=Scanning\n");
     free(m);
     fx_golden(f, "job-box", 0);
     /* A second job meanwhile is refused: one device, one job. */
@@ -104,22 +85,22 @@ static void test_stuck_scan_given_up(void **state)
     rq.files = gone;
     assert_int_equal(photo_job_start(&rq, &other, &e), GW_OK);
     assert_int_equal(ui_media_watch(f->ui, other, PHOTO_JOB_CAPTURE, 1, &e), GW_EDEVICE);
-    assert_has(e.msg, "still busy");
+    fx_has(e.msg, "still busy");
 
     /* Cancel once the worker sits in its open(): the box waits for the device, then gives the
      * job up. */
     assert_true(wait_thread_in_syscall(SYS_openat, 5000));
     fx_keys(f, "Esc");
     m = fx_model(f);
-    assert_has(m, "job.cancelling=1\n");
+    fx_has(m, "job.cancelling=1\n");
     free(m);
-    char *s = screen_text();
-    assert_has(s, "Cancelling: waiting for the device");
+    char *s = fx_screen();
+    fx_has(s, "Cancelling: waiting for the device");
     free(s);
     pump(5000);
     m = fx_model(f);
     assert_true(strstr(m, "job.") == NULL);
-    assert_has(m, "message=error: The scanner did not answer and was given up.");
+    fx_has(m, "message=error: The scanner did not answer and was given up.");
     free(m);
     assert_int_equal(photo_job_stuck(), 1);
     /* The app goes on: keys work, and a new job may start. */

@@ -35,25 +35,6 @@ static int teardown(void **state)
     return fixture_teardown(state);
 }
 
-static char *screen_text(void)
-{
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    assert_non_null(f);
-    ui_dump_screen(f);
-    fclose(f);
-    return buf;
-}
-
-static void assert_has(const char *hay, const char *needle)
-{
-    if (!strstr(hay, needle)) {
-        fprintf(stderr, "# lacks \"%s\":\n%s", needle, hay);
-        fail();
-    }
-}
-
 static void test_locate_opens_the_map(void **state)
 {
     struct ui_fixture *f = F(state);
@@ -62,24 +43,24 @@ static void test_locate_opens_the_map(void **state)
                               "WHERE account = '3301000003'");
     fx_keys(f, "type:3301000002 Enter");
     char *m = fx_model(f);
-    assert_has(m, "customer.account=3301000002\n");
+    fx_has(m, "customer.account=3301000002\n");
     free(m);
     fx_keys(f, "l");
     m = fx_model(f);
-    assert_has(m, "map.account=3301000002\n");
-    assert_has(m, "map.lat=30.2740");
-    assert_has(m, "map.m_per_dot=2\n");
-    assert_has(m, "map.around=2\n");
+    fx_has(m, "map.account=3301000002\n");
+    fx_has(m, "map.lat=30.2740");
+    fx_has(m, "map.m_per_dot=2\n");
+    fx_has(m, "map.around=2\n");
     free(m);
-    char *s = screen_text();
-    assert_has(s, "李四: distance unknown, no fix");
-    assert_has(s, "王五电器商行");
-    assert_has(s, "GPS: n/a");
+    char *s = fx_screen();
+    fx_has(s, "李四: distance unknown, no fix");
+    fx_has(s, "王五电器商行");
+    fx_has(s, "GPS: n/a");
     free(s);
     /* Zoom out, pan, and back to the customer page. */
     fx_keys(f, "PgDn");
     m = fx_model(f);
-    assert_has(m, "map.m_per_dot=3\n");
+    fx_has(m, "map.m_per_dot=3\n");
     free(m);
     fx_keys(f, "Up");
     m = fx_model(f);
@@ -91,11 +72,11 @@ static void test_locate_opens_the_map(void **state)
     free(m);
     fx_keys(f, "l");
     m = fx_model(f);
-    assert_has(m, "map.lat=30.2740");
+    fx_has(m, "map.lat=30.2740");
     free(m);
     fx_keys(f, "Esc");
     m = fx_model(f);
-    assert_has(m, "customer.account=3301000002\n");
+    fx_has(m, "customer.account=3301000002\n");
     free(m);
 }
 
@@ -105,11 +86,11 @@ static void test_locate_without_coordinates(void **state)
     struct ui_fixture *f = F(state);
     fx_keys(f, "type:3302000006 Enter l");
     char *m = fx_model(f);
-    assert_has(m, "map.account=3302000006\n");
+    fx_has(m, "map.account=3302000006\n");
     free(m);
-    char *s = screen_text();
-    assert_has(s, "GPS: n/a");
-    assert_has(s, "钱七: no coordinates; pin it on site");
+    char *s = fx_screen();
+    fx_has(s, "GPS: n/a");
+    fx_has(s, "钱七: no coordinates; pin it on site");
     free(s);
 }
 

@@ -65,55 +65,18 @@ static int teardown(void **state)
     return fixture_teardown(state);
 }
 
-static char *screen_text(void)
-{
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    assert_non_null(f);
-    ui_dump_screen(f);
-    fclose(f);
-    return buf;
-}
-
-static void assert_has(const char *hay, const char *needle)
-{
-    if (!strstr(hay, needle)) {
-        fprintf(stderr, "# lacks \"%s\":\n%s", needle, hay);
-        fail();
-    }
-}
-
-/* The value of key in the model dump (static buffer). */
-static const char *model_value(struct ui_fixture *f, const char *key)
-{
-    static char val[512];
-    char *m = fx_model(f);
-    char want[128];
-    snprintf(want, sizeof want, "\n%s=", key);
-    const char *p = strstr(m, want);
-    val[0] = '\0';
-    if (p) {
-        p += strlen(want);
-        size_t n = strcspn(p, "\n");
-        snprintf(val, sizeof val, "%.*s", (int)(n < sizeof val ? n : sizeof val - 1), p);
-    }
-    free(m);
-    return val;
-}
-
 static void test_route_opens_and_walks(void **state)
 {
     struct ui_fixture *f = F(state);
     fx_keys(f, "F4");
-    assert_string_equal(model_value(f, "route.stops"), "5");
+    assert_string_equal(fx_value(f, "route.stops"), "5");
     /* Three stops with coordinates and not done are on the route; the one without is counted. */
-    const char *order = model_value(f, "route.order");
+    const char *order = fx_value(f, "route.order");
     assert_int_equal(strlen(order), 3 * 10 + 2);
-    char *s = screen_text();
-    assert_has(s, "distance and bearing n/a: no GPS fix");
-    assert_has(s, "3 to go, 1 done, 0 skipped, 1 without coordinates");
-    assert_has(s, "GPS: n/a");
+    char *s = fx_screen();
+    fx_has(s, "distance and bearing n/a: no GPS fix");
+    fx_has(s, "3 to go, 1 done, 0 skipped, 1 without coordinates");
+    fx_has(s, "GPS: n/a");
     free(s);
     /* The order is saved to the store. */
     assert_int_equal(fx_count(f, "SELECT count(*) FROM tasks WHERE route_pos IS NOT NULL"), 3);
@@ -122,9 +85,9 @@ static void test_route_opens_and_walks(void **state)
     char second[16], first[16];
     snprintf(second, sizeof second, "%.10s", order + 11);
     fx_keys(f, "Down o");
-    assert_string_equal(model_value(f, "route.next"), second);
-    assert_string_equal(model_value(f, "route.pinned"), "1");
-    assert_string_equal(model_value(f, "route.selected"), "0");
+    assert_string_equal(fx_value(f, "route.next"), second);
+    assert_string_equal(fx_value(f, "route.pinned"), "1");
+    assert_string_equal(fx_value(f, "route.selected"), "0");
     char sql[256];
     snprintf(sql, sizeof sql,
              "SELECT route_pos FROM tasks t JOIN customers c ON c.id = t.customer_id "
@@ -135,12 +98,12 @@ static void test_route_opens_and_walks(void **state)
     /* Skip needs a reason; then the route is planned again without that stop. */
     fx_keys(f, "x Enter");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM tasks WHERE state = 'skipped'"), 0);
-    s = screen_text();
-    assert_has(s, "Give a reason for skipping.");
+    s = fx_screen();
+    fx_has(s, "Give a reason for skipping.");
     free(s);
     fx_keys(f, "type:locked_gate Tab Enter");
     /* Without a fix the new plan starts from a remaining stop, never from an invented place. */
-    snprintf(first, sizeof first, "%s", model_value(f, "route.next"));
+    snprintf(first, sizeof first, "%s", fx_value(f, "route.next"));
     assert_int_equal(strlen(first), 10);
     assert_string_not_equal(first, second);
     snprintf(sql, sizeof sql,
@@ -148,8 +111,8 @@ static void test_route_opens_and_walks(void **state)
              "WHERE c.account = '%s' AND t.state = 'skipped' AND t.reason_code = 'locked gate'",
              second);
     assert_int_equal(fx_count(f, sql), 1);
-    s = screen_text();
-    assert_has(s, "2 to go, 1 done, 1 skipped, 1 without coordinates");
+    s = fx_screen();
+    fx_has(s, "2 to go, 1 done, 1 skipped, 1 without coordinates");
     free(s);
 
     /* Next opens the stop's customer page and starts its task. */
@@ -157,7 +120,7 @@ static void test_route_opens_and_walks(void **state)
     char *m = fx_model(f);
     char want[64];
     snprintf(want, sizeof want, "customer.account=%s\n", first);
-    assert_has(m, want);
+    fx_has(m, want);
     free(m);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM tasks t JOIN customers c ON c.id = t.customer_id "
@@ -172,20 +135,20 @@ static void test_route_opens_and_walks(void **state)
              first);
     sqlite3_exec_for_tests(f, sql);
     fx_keys(f, "Esc");
-    const char *next = model_value(f, "route.next");
+    const char *next = fx_value(f, "route.next");
     assert_true(strlen(next) == 10 && strcmp(next, first) != 0 && strcmp(next, second) != 0);
-    s = screen_text();
-    assert_has(s, "1 to go, 2 done, 1 skipped, 1 without coordinates");
+    s = fx_screen();
+    fx_has(s, "1 to go, 2 done, 1 skipped, 1 without coordinates");
     free(s);
     /* Re-plan forgets the pins. */
     fx_keys(f, "R");
-    assert_string_equal(model_value(f, "route.pinned"), "0");
+    assert_string_equal(fx_value(f, "route.pinned"), "0");
 }
 
 /* The row of the screen showing text, or -1. */
 static int row_of(const char *text)
 {
-    char *s = screen_text();
+    char *s = fx_screen();
     int row = 0, found = -1;
     for (const char *l = s; *l; row++) {
         size_t n = strcspn(l, "\n");
@@ -207,60 +170,60 @@ static void test_route_of_marked_customers(void **state)
     struct ui_fixture *f = F(state);
     char step[64];
     fx_keys(f, "F2 type:33010000");
-    assert_string_equal(model_value(f, "search.hits"), "3");
+    assert_string_equal(fx_value(f, "search.hits"), "3");
     fx_keys(f, "F5 Down Ins");
-    assert_string_equal(model_value(f, "search.marked"), "2");
-    char *s = screen_text();
-    assert_has(s, "2 marked: Route walks through them.");
+    assert_string_equal(fx_value(f, "search.marked"), "2");
+    char *s = fx_screen();
+    fx_has(s, "2 marked: Route walks through them.");
     free(s);
     /* The check column takes taps: unmark the first, mark the third, mark the first again. */
     char acc[16];
-    snprintf(acc, sizeof acc, "%.10s", model_value(f, "search.hit.0"));
+    snprintf(acc, sizeof acc, "%.10s", fx_value(f, "search.hit.0"));
     int y = row_of(acc);
     assert_true(y > 0);
     snprintf(step, sizeof step, "tap:%d,0", y);
     fx_keys(f, step);
-    assert_string_equal(model_value(f, "search.marked"), "1");
+    assert_string_equal(fx_value(f, "search.marked"), "1");
     snprintf(step, sizeof step, "tap:%d,0 tap:%d,0", y + 2, y);
     fx_keys(f, step);
-    assert_string_equal(model_value(f, "search.marked"), "3");
+    assert_string_equal(fx_value(f, "search.marked"), "3");
 
     fx_keys(f, "F4");
-    assert_string_equal(model_value(f, "route.mode"), "customers");
-    assert_string_equal(model_value(f, "route.stops"), "3");
-    s = screen_text();
-    assert_has(s, "Route of 3 customers");
-    assert_has(s, "3 to go, 0 done, 0 skipped, 0 without coordinates");
-    assert_has(s, "distance and bearing n/a: no GPS fix");
+    assert_string_equal(fx_value(f, "route.mode"), "customers");
+    assert_string_equal(fx_value(f, "route.stops"), "3");
+    s = fx_screen();
+    fx_has(s, "Route of 3 customers");
+    fx_has(s, "3 to go, 0 done, 0 skipped, 0 without coordinates");
+    fx_has(s, "distance and bearing n/a: no GPS fix");
     free(s);
 
     /* A visit: the customer's page opens; back on the route, Done moves on. */
     char first[16];
-    snprintf(first, sizeof first, "%s", model_value(f, "route.next"));
+    snprintf(first, sizeof first, "%s", fx_value(f, "route.next"));
     fx_keys(f, "N");
     char *m = fx_model(f);
     char want[64];
     snprintf(want, sizeof want, "customer.account=%s\n", first);
-    assert_has(m, want);
+    fx_has(m, want);
     free(m);
     fx_keys(f, "Esc");
-    s = screen_text();
-    assert_has(s, "Done with ");
+    s = fx_screen();
+    fx_has(s, "Done with ");
     free(s);
     fx_keys(f, "Enter");
-    assert_string_not_equal(model_value(f, "route.next"), first);
-    s = screen_text();
-    assert_has(s, "2 to go, 1 done, 0 skipped");
+    assert_string_not_equal(fx_value(f, "route.next"), first);
+    s = fx_screen();
+    fx_has(s, "2 to go, 1 done, 0 skipped");
     free(s);
 
     /* Not yet keeps the stop; Skip takes it off without asking for a reason. */
     char second[16];
-    snprintf(second, sizeof second, "%s", model_value(f, "route.next"));
+    snprintf(second, sizeof second, "%s", fx_value(f, "route.next"));
     fx_keys(f, "N Esc Esc");
-    assert_string_equal(model_value(f, "route.next"), second);
+    assert_string_equal(fx_value(f, "route.next"), second);
     fx_keys(f, "x");
-    s = screen_text();
-    assert_has(s, "1 to go, 1 done, 1 skipped");
+    s = fx_screen();
+    fx_has(s, "1 to go, 1 done, 1 skipped");
     free(s);
     /* Nothing of this touched the day's tasks. */
     assert_int_equal(fx_count(f, "SELECT count(*) FROM tasks WHERE state IN "
@@ -268,7 +231,7 @@ static void test_route_of_marked_customers(void **state)
                      0);
     /* Back on the search, the marks are still there for the next walk. */
     fx_keys(f, "F2");
-    assert_string_equal(model_value(f, "search.marked"), "3");
+    assert_string_equal(fx_value(f, "search.marked"), "3");
 }
 
 static void test_route_goldens_zh(void **state)
@@ -309,21 +272,21 @@ static void test_map_taps(void **state)
     char step[64];
     int y = 0, x = 0;
     fx_keys(f, "type:3301000002 Enter l");
-    assert_string_equal(model_value(f, "map.selected"), "3301000002");
+    assert_string_equal(fx_value(f, "map.selected"), "3301000002");
     /* The Zoom - button under the map. */
-    double before = atof(model_value(f, "map.m_per_dot"));
+    double before = atof(fx_value(f, "map.m_per_dot"));
     snprintf(step, sizeof step, "tap:%d,%d", LINES - 3, 12);
     fx_keys(f, step);
-    assert_true(atof(model_value(f, "map.m_per_dot")) > before);
+    assert_true(atof(fx_value(f, "map.m_per_dot")) > before);
     fx_keys(f, "l");
     /* A tap on the other customer selects it; a second tap opens its page. */
     assert_true(find_marker(&y, &x));
     snprintf(step, sizeof step, "tap:%d,%d", y, x);
     fx_keys(f, step);
-    assert_string_equal(model_value(f, "map.selected"), "3301000003");
-    assert_string_equal(model_value(f, "map.account"), "3301000002");
-    char *s = screen_text();
-    assert_has(s, "王五电器商行");
+    assert_string_equal(fx_value(f, "map.selected"), "3301000003");
+    assert_string_equal(fx_value(f, "map.account"), "3301000002");
+    char *s = fx_screen();
+    fx_has(s, "王五电器商行");
     free(s);
     int y2 = 0, x2 = 0;
     for (y2 = 1; y2 < LINES; y2++)
@@ -335,7 +298,7 @@ found:
     snprintf(step, sizeof step, "tap:%d,%d", y2, x2);
     fx_keys(f, step);
     char *m = fx_model(f);
-    assert_has(m, "customer.account=3301000003\n");
+    fx_has(m, "customer.account=3301000003\n");
     free(m);
 }
 

@@ -29,42 +29,6 @@
 
 #define F(state) ((struct ui_fixture *)*(state))
 
-static char *screen_text(void)
-{
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    assert_non_null(f);
-    ui_dump_screen(f);
-    fclose(f);
-    return buf;
-}
-
-static void assert_has(const char *hay, const char *needle)
-{
-    if (!strstr(hay, needle)) {
-        fprintf(stderr, "# lacks \"%s\":\n%s", needle, hay);
-        fail();
-    }
-}
-
-static const char *model_value(struct ui_fixture *f, const char *key)
-{
-    static char val[1024];
-    char *m = fx_model(f);
-    char want[128];
-    snprintf(want, sizeof want, "\n%s=", key);
-    const char *p = strstr(m, want);
-    val[0] = '\0';
-    if (p) {
-        p += strlen(want);
-        size_t n = strcspn(p, "\n");
-        snprintf(val, sizeof val, "%.*s", (int)(n < sizeof val ? n : sizeof val - 1), p);
-    }
-    free(m);
-    return val;
-}
-
 /* 李四's folder 表箱 with one entry: two outbox rows, folder first. The folder's row then
  * fails for good (held), the entry's is waiting to retry. */
 static void seed_failures(struct ui_fixture *f)
@@ -95,20 +59,20 @@ static void test_failures_listed(void **state)
     struct ui_fixture *f = F(state);
     seed_failures(f);
     fx_keys(f, "F12");
-    assert_string_equal(model_value(f, "sync.failed"), "2");
-    assert_string_equal(model_value(f, "sync.held"), "1");
-    assert_string_equal(model_value(f, "sync.retrying"), "1");
-    char *s = screen_text();
-    assert_has(s, "Waiting: 0 queued, 1 to retry, 1 held.  Sent: 0");
-    assert_has(s, "Agent: waiting 6 min");
+    assert_string_equal(fx_value(f, "sync.failed"), "2");
+    assert_string_equal(fx_value(f, "sync.held"), "1");
+    assert_string_equal(fx_value(f, "sync.retrying"), "1");
+    char *s = fx_screen();
+    fx_has(s, "Waiting: 0 queued, 1 to retry, 1 held.  Sent: 0");
+    fx_has(s, "Agent: waiting 6 min");
     /* Each item by customer and path, newest problem first; the selected one's whole error. */
-    assert_has(s, "李四 › 表箱 › 2026-11-22 09:30");
-    assert_has(s, "held");
-    assert_has(s, "cannot reach the hub at https://hub.example: Couldn't connect to server");
+    fx_has(s, "李四 › 表箱 › 2026-11-22 09:30");
+    fx_has(s, "held");
+    fx_has(s, "cannot reach the hub at https://hub.example: Couldn't connect to server");
     free(s);
     fx_keys(f, "Down");
-    s = screen_text();
-    assert_has(s, "(HTTP 409)");
+    s = fx_screen();
+    fx_has(s, "(HTTP 409)");
     free(s);
     fx_golden(f, "sync-failures", 0);
 }
@@ -120,12 +84,12 @@ static void test_retry_and_wake(void **state)
     fx_keys(f, "F12");
     /* No agent listens: Retry makes the items due and says that nobody will send them. */
     fx_keys(f, "T");
-    assert_string_equal(model_value(f, "sync.held"), "0");
+    assert_string_equal(fx_value(f, "sync.held"), "0");
     assert_int_equal(fx_count(f, "SELECT count(*) FROM outbox WHERE state = 'failed' AND "
                                  "(next_try_at IS NULL OR next_try_at > '2026-11-22T15')"),
                      0);
-    char *s = screen_text();
-    assert_has(s, "No sync agent is running for this store");
+    char *s = fx_screen();
+    fx_has(s, "No sync agent is running for this store");
     free(s);
     /* The agent's end of the wake-up FIFO: Send now reaches it. */
     char fifo[512];
@@ -134,8 +98,8 @@ static void test_retry_and_wake(void **state)
     int fd = open(fifo, O_RDONLY | O_NONBLOCK);
     assert_true(fd >= 0);
     fx_keys(f, "U");
-    s = screen_text();
-    assert_has(s, "The sync agent was woken");
+    s = fx_screen();
+    fx_has(s, "The sync agent was woken");
     free(s);
     char byte;
     assert_true(read(fd, &byte, 1) == 1);
@@ -157,10 +121,10 @@ static void test_refused_token_and_tap(void **state)
     char step[32];
     snprintf(step, sizeof step, "tap:%d,%d", LINES - 2, COLS - 30);
     fx_keys(f, step);
-    assert_string_equal(model_value(f, "stack.1"), "sync");
-    char *s = screen_text();
-    assert_has(s, "the hub refused this device's token");
-    assert_has(s, "No failures. Everything recorded here has been sent.");
+    assert_string_equal(fx_value(f, "stack.1"), "sync");
+    char *s = fx_screen();
+    fx_has(s, "the hub refused this device's token");
+    fx_has(s, "No failures. Everything recorded here has been sent.");
     free(s);
 }
 

@@ -24,17 +24,6 @@
 
 #define F(state) ((struct ui_fixture *)*(state))
 
-static void assert_model_has(struct ui_fixture *f, const char *line)
-{
-    char *m = fx_model(f);
-    if (!strstr(m, line)) {
-        fprintf(stderr, "# model lacks \"%s\":\n%s", line, m);
-        free(m);
-        fail();
-    }
-    free(m);
-}
-
 /* A real JPEG of w x h pixels: four flat quadrants (red, green, blue, white), so the symbols
  * chafa picks are the same on every run. */
 static void make_jpeg(struct ui_fixture *f, const char *rel, int w, int h)
@@ -62,20 +51,6 @@ static void make_jpeg(struct ui_fixture *f, const char *rel, int w, int h)
     media_image_done(&img);
 }
 
-/* Runs the loop's registered callbacks until the photo job has finished. */
-static void pump_job(void)
-{
-    for (int i = 0; i < 600; i++) {
-        struct pollfd fds[UI_LOOP_MAX_FDS];
-        int n = ui_loop_fill(fds, UI_LOOP_MAX_FDS);
-        if (n == 0)
-            return;
-        if (poll(fds, (nfds_t)n, 1000) > 0)
-            ui_loop_dispatch(fds, n);
-    }
-    fail_msg("the photo job did not finish");
-}
-
 /* The stored file of photo id, as the media store names it. */
 static void media_file(struct ui_fixture *f, int id, char *buf, size_t n)
 {
@@ -99,12 +74,12 @@ static void store_three(struct ui_fixture *f)
     make_jpeg(f, "pics/b.jpg", 1600, 1200);
     make_jpeg(f, "pics/c.jpg", 48, 64);
     fx_keys(f, "type:李四 Enter Enter F3 type:1号变压器 Enter Enter F3 Enter");
-    assert_model_has(f, "stack.4=entry\n");
+    fx_model_has(f, "stack.4=entry\n");
     fx_keys(f, "f Enter Enter A F6");
-    pump_job();
+    fx_pump_job();
     assert_int_equal(fx_count(f, "SELECT count(*) FROM photos WHERE folder='appearance'"), 3);
     fx_keys(f, "a");
-    assert_model_has(f, "stack.5=photos\nphotos.folder=appearance\nphotos.count=3\n");
+    fx_model_has(f, "stack.5=photos\nphotos.folder=appearance\nphotos.count=3\n");
 }
 
 static int viewer_setup(void **state)
@@ -131,50 +106,50 @@ static void test_open_and_move(void **state)
     store_three(f);
     /* Enter on the first row opens it: still only queued, the local file shows. */
     fx_keys(f, "Enter");
-    assert_model_has(f, "stack.6=viewer\nviewer.index=0\nviewer.count=3\nviewer.photo=1 ");
-    assert_model_has(f, "viewer.size=64x48 ");
-    assert_model_has(f, "viewer.sync=queued\nviewer.decoded=64x48\n");
+    fx_model_has(f, "stack.6=viewer\nviewer.index=0\nviewer.count=3\nviewer.photo=1 ");
+    fx_model_has(f, "viewer.size=64x48 ");
+    fx_model_has(f, "viewer.sync=queued\nviewer.decoded=64x48\n");
     /* Right: the 1600 px photo, decoded at half size (enough for 80 columns), fitted into
      * the 80x17 picture area with its 4:3 shape. */
     fx_keys(f, "Right");
-    assert_model_has(f, "viewer.index=1\n");
-    assert_model_has(f, "viewer.size=1600x1200 ");
-    assert_model_has(f, "viewer.decoded=800x600\nviewer.cells=45x16\n");
+    fx_model_has(f, "viewer.index=1\n");
+    fx_model_has(f, "viewer.size=1600x1200 ");
+    fx_model_has(f, "viewer.decoded=800x600\nviewer.cells=45x16\n");
     /* A bigger terminal renders again from the same decode. */
     fx_keys(f, "resize:120x40");
-    assert_model_has(f, "viewer.decoded=800x600\nviewer.cells=88x33\n");
+    fx_model_has(f, "viewer.decoded=800x600\nviewer.cells=88x33\n");
     fx_keys(f, "resize:80x24");
     /* Past the last one it stays and says so; the Prev button and Left go back. */
     fx_keys(f, "Right Right");
-    assert_model_has(f, "viewer.index=2\n");
-    assert_model_has(f, "message=This is the last photo.\n");
+    fx_model_has(f, "viewer.index=2\n");
+    fx_model_has(f, "message=This is the last photo.\n");
     fx_keys(f, "tap:21,2");
-    assert_model_has(f, "viewer.index=1\n");
+    fx_model_has(f, "viewer.index=1\n");
     fx_keys(f, "Left Left");
-    assert_model_has(f, "viewer.index=0\n");
-    assert_model_has(f, "message=This is the first photo.\n");
+    fx_model_has(f, "viewer.index=0\n");
+    fx_model_has(f, "message=This is the first photo.\n");
     /* Taps on the right and left thirds of the picture, the bar's F4 and the '<' key. */
     fx_keys(f, "tap:8,75");
-    assert_model_has(f, "viewer.index=1\n");
+    fx_model_has(f, "viewer.index=1\n");
     fx_keys(f, "tap:8,3");
-    assert_model_has(f, "viewer.index=0\n");
+    fx_model_has(f, "viewer.index=0\n");
     fx_keys(f, "F4 F4");
-    assert_model_has(f, "viewer.index=2\n");
+    fx_model_has(f, "viewer.index=2\n");
     fx_keys(f, "<");
-    assert_model_has(f, "viewer.index=1\n");
+    fx_model_has(f, "viewer.index=1\n");
     /* Esc and Backspace go back to the list. */
     fx_keys(f, "Esc");
-    assert_model_has(f, "depth=6\n");
-    assert_model_has(f, "stack.5=photos\n");
+    fx_model_has(f, "depth=6\n");
+    fx_model_has(f, "stack.5=photos\n");
     fx_keys(f, "Down Down Enter");
-    assert_model_has(f, "viewer.index=2\n");
+    fx_model_has(f, "viewer.index=2\n");
     fx_keys(f, "Backspace");
-    assert_model_has(f, "stack.5=photos\n");
+    fx_model_has(f, "stack.5=photos\n");
     /* A tap selects a row; a second tap on it opens it. */
     fx_keys(f, "tap:3,1");
-    assert_model_has(f, "photos.sel=1\n");
+    fx_model_has(f, "photos.sel=1\n");
     fx_keys(f, "tap:3,1");
-    assert_model_has(f, "stack.6=viewer\nviewer.index=1\n");
+    fx_model_has(f, "stack.6=viewer\nviewer.index=1\n");
 }
 
 static void test_missing_and_damaged(void **state)
@@ -191,14 +166,14 @@ static void test_missing_and_damaged(void **state)
     fputs("\xff\xd8\xff\xe0 not a picture after all", fp);
     fclose(fp);
     fx_keys(f, "Enter Right");
-    assert_model_has(f, "viewer.index=1\n");
-    assert_model_has(f, "viewer.error=The picture file is not on this tablet.\n");
+    fx_model_has(f, "viewer.index=1\n");
+    fx_model_has(f, "viewer.error=The picture file is not on this tablet.\n");
     fx_golden(f, "viewer-missing", 0);
     fx_keys(f, "Right");
-    assert_model_has(f, "viewer.error=The picture file is damaged and cannot be shown.\n");
+    fx_model_has(f, "viewer.error=The picture file is damaged and cannot be shown.\n");
     /* Still usable: back to one that is there. */
     fx_keys(f, "Left Left");
-    assert_model_has(f, "viewer.decoded=64x48\n");
+    fx_model_has(f, "viewer.decoded=64x48\n");
 }
 
 /* The screen of a small real picture, with the position the photo was taken at. */
@@ -209,7 +184,7 @@ static void test_golden_picture(void **state)
     sqlite3_exec_for_tests(
         f, "UPDATE photos SET lat = 30.274085, lon = 120.15507, accuracy_m = 6 WHERE id = 1");
     fx_keys(f, "Esc a Enter");
-    assert_model_has(f, "viewer.index=0\n");
+    fx_model_has(f, "viewer.index=0\n");
     fx_golden(f, "viewer-picture", 0);
 }
 
@@ -237,7 +212,7 @@ static void test_colours(void **state)
     int fg, bg, pair;
     store_three(f);
     fx_keys(f, "Enter");
-    assert_model_has(f, "viewer.cells=45x16\n");
+    fx_model_has(f, "viewer.cells=45x16\n");
     /* The picture is at columns 17..61, rows 1..16 (80x24). */
     cell_colours(3, 22, &fg, &bg, &pair);
     assert_true(pair > 0);

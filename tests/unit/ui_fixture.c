@@ -6,9 +6,11 @@
 
 #include "app/i18n.h"
 #include "data/sql.h"
+#include "ui/loop_internal.h"
 
 #include <ctype.h>
 #include <locale.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,7 +208,9 @@ static void compare_golden(char *got, const char *name, const char *ext)
     free(got);
 }
 
-char *fx_model(struct ui_fixture *f)
+/* Not inlined: open_memstream() writes through &buf, and gcc 12, inlining this into a caller
+ * that searches the result, takes the result for a pointer to that local (-Wdangling-pointer). */
+__attribute__((noinline)) char *fx_model(struct ui_fixture *f)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -245,4 +249,74 @@ void sqlite3_exec_for_tests(struct ui_fixture *f, const char *sql)
     struct err e = {0};
     if (db_exec(f->db, &e, sql) != GW_OK)
         fail_msg("%s", e.msg);
+}
+
+char *fx_screen(void)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    ui_dump_screen(f);
+    fclose(f);
+    return buf;
+}
+
+void fx_has(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle)) {
+        fprintf(stderr, "# lacks \"%s\":\n%s", needle, hay);
+        fail();
+    }
+}
+
+void fx_model_has(struct ui_fixture *f, const char *text)
+{
+    char *m = fx_model(f);
+    if (!strstr(m, text)) {
+        fprintf(stderr, "# model lacks \"%s\":\n%s", text, m);
+        free(m);
+        fail();
+    }
+    free(m);
+}
+
+void fx_model_lacks(struct ui_fixture *f, const char *text)
+{
+    char *m = fx_model(f);
+    if (strstr(m, text)) {
+        fprintf(stderr, "# model should not have \"%s\":\n%s", text, m);
+        free(m);
+        fail();
+    }
+    free(m);
+}
+
+const char *fx_value(struct ui_fixture *f, const char *key)
+{
+    static char val[1024];
+    char *m = fx_model(f);
+    char want[128];
+    snprintf(want, sizeof want, "\n%s=", key);
+    const char *hit = strstr(m, want);
+    val[0] = '\0';
+    if (hit) {
+        size_t at = (size_t)(hit - m) + strlen(want), n = strcspn(m + at, "\n");
+        snprintf(val, sizeof val, "%.*s", (int)(n < sizeof val ? n : sizeof val - 1), m + at);
+    }
+    free(m);
+    return val;
+}
+
+void fx_pump_job(void)
+{
+    for (int i = 0; i < 600; i++) {
+        struct pollfd fds[UI_LOOP_MAX_FDS];
+        int n = ui_loop_fill(fds, UI_LOOP_MAX_FDS);
+        if (n == 0)
+            return;
+        if (poll(fds, (nfds_t)n, 1000) > 0)
+            ui_loop_dispatch(fds, n);
+    }
+    fail_msg("the photo job did not finish");
 }

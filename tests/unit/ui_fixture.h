@@ -48,6 +48,19 @@ int64_t fx_count(struct ui_fixture *f, const char *sql);
 void sqlite3_exec_for_tests(struct ui_fixture *f, const char *sql);
 /* The pinned clock's time. */
 time_t pinned_at(void);
+/* The screen as text, one line per row (malloc'd; free it). */
+char *fx_screen(void);
+/* Fails the test, showing hay, when needle is not in it. */
+void fx_has(const char *hay, const char *needle);
+/* Fails the test, showing the model, when it lacks (has) text. */
+void fx_model_has(struct ui_fixture *f, const char *text);
+void fx_model_lacks(struct ui_fixture *f, const char *text);
+/* The value of key in the model dump, "" when it is not there (static buffer). */
+const char *fx_value(struct ui_fixture *f, const char *key);
+/* Runs the loop's registered callbacks (a photo job's pipe, its timer) until nothing is
+ * registered; fails the test if that takes over ten minutes. */
+void fx_pump_job(void);
+
 /* One text from the store (static buffer). */
 const char *fx_text(struct ui_fixture *f, const char *sql);
 
