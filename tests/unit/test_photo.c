@@ -459,15 +459,9 @@ static void wait_done(struct photo_job *j, int *stored_n, int *failed_n, int *pr
     }
 }
 
-static void test_worker_job_files_and_scan(void **state)
+/* A job request for the fixture's entry, importing files into its appearance folder. */
+static struct photo_job_request files_request(const char *const *files, int n)
 {
-    (void)state;
-    struct db *db = fixture_db();
-    db_close(db);
-    char bad[400];
-    snprintf(bad, sizeof bad, "%s/bad.png", scratch);
-    write_file(bad, "\x89PNG\r\n\x1a\nnot really", 18);
-    const char *files[] = {photo, bad, photo};
     struct photo_job_request rq;
     memset(&rq, 0, sizeof rq);
     rq.kind = PHOTO_JOB_FILES;
@@ -477,7 +471,20 @@ static void test_worker_job_files_and_scan(void **state)
     photo_config_defaults(&rq.cfg);
     photo_position_unknown(&rq.pos);
     rq.files = files;
-    rq.nfiles = 3;
+    rq.nfiles = n;
+    return rq;
+}
+
+static void test_worker_job_files_and_scan(void **state)
+{
+    (void)state;
+    struct db *db = fixture_db();
+    db_close(db);
+    char bad[400];
+    snprintf(bad, sizeof bad, "%s/bad.png", scratch);
+    write_file(bad, "\x89PNG\r\n\x1a\nnot really", 18);
+    const char *files[] = {photo, bad, photo};
+    struct photo_job_request rq = files_request(files, 3);
     struct photo_job *j = NULL;
     struct err e = {0};
     assert_int_equal(photo_job_start(&rq, &j, &e), 0);
@@ -563,16 +570,7 @@ static void test_abandon_stuck_worker(void **state)
     unlink(fifo);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     const char *files[] = {fifo};
-    struct photo_job_request rq;
-    memset(&rq, 0, sizeof rq);
-    rq.kind = PHOTO_JOB_FILES;
-    rq.db_path = dbpath;
-    rq.entry = "e0000000-0000-4000-8000-000000000001";
-    rq.folder = "appearance";
-    photo_config_defaults(&rq.cfg);
-    photo_position_unknown(&rq.pos);
-    rq.files = files;
-    rq.nfiles = 1;
+    struct photo_job_request rq = files_request(files, 1);
     struct photo_job *j = NULL;
     struct err e = {0};
     assert_int_equal(photo_job_start(&rq, &j, &e), 0);

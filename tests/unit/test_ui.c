@@ -528,14 +528,6 @@ static void test_loop_registration(void **state)
     close(p[1]);
 }
 
-static int zh_setup(void **state)
-{
-    setenv("GW_TEST_LANG", "zh_CN", 1);
-    int rc = fixture_setup(state);
-    unsetenv("GW_TEST_LANG");
-    return rc;
-}
-
 /* Two actions on one key: the second could never be reached from the keyboard. */
 static void test_keys_unique(void **state)
 {
@@ -583,7 +575,7 @@ int main(void)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_gps_lost, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_sync_refused, fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_chinese_catalog, zh_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_chinese_catalog, fixture_setup_zh, fixture_teardown),
         cmocka_unit_test(test_loop_registration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,14 +128,6 @@ static void test_refused_token_and_tap(void **state)
     free(s);
 }
 
-static int setup_zh(void **state)
-{
-    setenv("GW_TEST_LANG", "zh_CN", 1);
-    int rc = fixture_setup(state);
-    unsetenv("GW_TEST_LANG");
-    return rc;
-}
-
 /* Chinese labels and paths keep their columns at 80x24 and 120x40. */
 static void test_golden_zh(void **state)
 {
@@ -154,7 +146,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retry_and_wake, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_refused_token_and_tap, fixture_setup,
                                         fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_golden_zh, setup_zh, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_golden_zh, fixture_setup_zh, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -320,3 +320,11 @@ void fx_pump_job(void)
     }
     fail_msg("the photo job did not finish");
 }
+
+int fixture_setup_zh(void **state)
+{
+    setenv("GW_TEST_LANG", "zh_CN", 1);
+    int rc = fixture_setup(state);
+    unsetenv("GW_TEST_LANG");
+    return rc;
+}

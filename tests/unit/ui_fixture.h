@@ -32,6 +32,8 @@ struct ui_fixture {
 #define FIXTURE_AUTONAME "2026-11-22 14:03"
 
 int fixture_setup(void **state);
+/* The same with the Simplified Chinese catalog. */
+int fixture_setup_zh(void **state);
 int fixture_teardown(void **state);
 
 /* Runs a ui_script and fails the test on a bad step. */
